@@ -1,0 +1,56 @@
+"""Writes of core: roles and jurisdiction, language, jobs and the worker heartbeat."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import District, Job, Role, User, UserDistrict, UserRole, WorkerHeartbeat
+
+
+@transaction.atomic
+def user_role_grant(*, actor, user: User, role: str) -> UserRole:
+    """Give ``user`` a role (a repeated grant changes nothing)."""
+    link, _created = UserRole.objects.get_or_create(user=user, role=Role.objects.get(pk=role))
+    user.clear_role_cache()
+    return link
+
+
+@transaction.atomic
+def user_district_grant(*, actor, user: User, district: District) -> UserDistrict:
+    """Add ``district`` to the user's jurisdiction (a repeated grant changes nothing)."""
+    link, _created = UserDistrict.objects.get_or_create(user=user, district=district)
+    user.clear_role_cache()
+    return link
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Save the user's language so that pages and SMS follow it."""
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+
+
+def job_create(*, actor, kind: str, params: dict, total: int = 0) -> Job:
+    """Create a queued background job; start its task after commit."""
+    from core.tasks import job_run_task
+
+    job = Job.objects.create(kind=kind, created_by=actor, params=params, total=total)
+    transaction.on_commit(lambda: job_run_task.delay(str(job.pk)))
+    return job
+
+
+def job_progress(*, job_id, done: int, total: int | None = None, message: str = "") -> None:
+    """Record progress of a running job (one UPDATE, outside any long transaction)."""
+    fields = {"done": done, "message": message[:300]}
+    if total is not None:
+        fields["total"] = total
+    Job.objects.filter(pk=job_id).update(**fields)
+
+
+def worker_heartbeat_record(*, name: str = "celery") -> WorkerHeartbeat:
+    """Record that a Celery worker is alive and running tasks."""
+    beat, _created = WorkerHeartbeat.objects.update_or_create(
+        name=name, defaults={"seen_at": timezone.now()}
+    )
+    return beat

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core.views.pages import HealthView
+
+urlpatterns = [
+    path("health/", HealthView.as_view(), name="health"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("core.urls")),
+]

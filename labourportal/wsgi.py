@@ -1,0 +1,7 @@
+
+from django.core.wsgi import get_wsgi_application
+
+from labourportal.env import set_default_settings_module
+
+set_default_settings_module()
+application = get_wsgi_application()
