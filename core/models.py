@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import RoleCode
 
+
 def row_events():
     """Return fresh trackers of inserts, updates and deletes (one set per model)."""
     return (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())

@@ -17,8 +17,9 @@ class Command(BaseCommand):
             raise CommandError("demo_code is for development only.")
         if username not in {name for name, *_rest in DEMO_USERS}:
             raise CommandError(f"{username} is not a demo account.")
-        from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
         import time
+
+        from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
         counter = int(time.time()) // 30
         self.stdout.write(format_hotp_value(hotp_value(demo_totp_secret(username), counter)))

@@ -95,7 +95,9 @@ def villages_load(*, path: Path) -> int:
             code = int(_pick(row, LGD_COLUMNS["lgd_code"]))
             block = blocks[int(_pick(row, LGD_COLUMNS["block_lgd"]))]
         except (ValueError, KeyError) as exc:
-            raise CommandError(f"{path.name} line {number}: unknown block or bad code ({exc})")
+            raise CommandError(
+                f"{path.name} line {number}: unknown block or bad code ({exc})"
+            ) from exc
         values = {"block": block, "name_en": _pick(row, LGD_COLUMNS["name_en"]),
                   "name_hi": _pick(row, LGD_COLUMNS["name_hi"]),
                   "kind": row.get("kind") or Village.Kind.VILLAGE,

@@ -1,0 +1,68 @@
+# Shram Portal. `make run` serves the portal with demo data; `make test` runs the suite.
+# Both set everything up first on a fresh machine (see README.md).
+
+PYTHON_SYS ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Runs a command with DATABASE_URL / REDIS_URL pointing at the services found
+# (or at an embedded PostgreSQL when none answers).
+WITH_SERVICES := $(PY) scripts/devenv.py exec --
+MANAGE := $(WITH_SERVICES) $(PY) manage.py
+
+.PHONY: setup prepare run test test-slow lint demo-code migrate seed clean-db worker web
+
+setup: $(VENV)/.installed node_modules/.installed var/.system-packages
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON_SYS) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+var/.system-packages: scripts/system-packages.sh
+	sh scripts/system-packages.sh
+	mkdir -p var && touch $@
+
+# Everything the portal needs before it can serve: translations, static files, schema.
+prepare: setup
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) createcachetable
+
+run: prepare
+	$(MANAGE) seed_demo
+	$(PY) scripts/devenv.py serve
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(WITH_SERVICES) $(VENV)/bin/pytest -m "not slow"
+
+test-slow: setup
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(WITH_SERVICES) $(VENV)/bin/pytest -m slow
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+migrate: setup
+	$(MANAGE) migrate
+
+seed: prepare
+	$(MANAGE) seed_demo
+
+# Current second-factor code of a demo staff account: make demo-code USER=stateadmin
+demo-code:
+	@$(MANAGE) demo_code $(USER)
+
+# The production processes (docker-compose.yml runs these same commands).
+web:
+	$(WITH_SERVICES) $(VENV)/bin/gunicorn labourportal.wsgi:application --bind 0.0.0.0:8000 --workers 2 --worker-class sync
+
+worker:
+	$(WITH_SERVICES) $(PY) -m celery -A labourportal worker --loglevel=INFO
