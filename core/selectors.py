@@ -34,7 +34,7 @@ def audit_event_list(*, user: User) -> QuerySet[AuditEvent]:
 def object_history(*, obj) -> QuerySet:
     """Return the row history of one object, newest first, with who made each change."""
     return (pghistory.models.MiddlewareEvents.objects.tracks(obj)
-            .order_by("-pgh_created_at"))
+            .order_by("-pgh_created_at", "-pgh_id"))
 
 
 def row_history_list() -> QuerySet:

@@ -61,11 +61,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "core.middleware.UserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -161,7 +161,8 @@ WORKER_HEARTBEAT_MAX_AGE = 180  # seconds
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("hi", _("Hindi"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogue first; then Hindi for third-party screens that ship none (allauth).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "thirdparty_locale"]
 FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = "Asia/Kolkata"
 USE_I18N = True
