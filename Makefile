@@ -45,7 +45,8 @@ test: setup
 
 test-slow: setup
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
-	$(WITH_SERVICES) $(VENV)/bin/pytest -m slow
+	# Exit code 5 means no test is marked slow yet (later issues add them).
+	$(WITH_SERVICES) $(VENV)/bin/pytest -m slow || test $$? -eq 5
 
 lint: setup
 	$(VENV)/bin/ruff check .
