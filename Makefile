@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 WITH_SERVICES := $(PY) scripts/devenv.py exec --
 MANAGE := $(WITH_SERVICES) $(PY) manage.py
 
-.PHONY: setup prepare run test test-slow lint demo-code migrate seed clean-db worker web
+.PHONY: setup prepare run test test-slow lint demo-code migrate seed web worker beat
 
 setup: $(VENV)/.installed node_modules/.installed var/.system-packages
 
@@ -67,3 +67,6 @@ web:
 
 worker:
 	$(WITH_SERVICES) $(PY) -m celery -A labourportal worker --loglevel=INFO
+
+beat:
+	$(WITH_SERVICES) $(PY) -m celery -A labourportal beat --loglevel=INFO --schedule var/celerybeat-schedule

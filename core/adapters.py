@@ -1,6 +1,7 @@
 """allauth adapter: sign-up gives the employer role; lockout is per (account, IP)."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.stages import EmailVerificationStage
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.db import transaction
 
@@ -15,6 +16,12 @@ class AccountAdapter(DefaultAccountAdapter):
         # address, and an attacker elsewhere must not be able to lock a victim out.
         login = credentials.get("email", credentials.get("username", "")).lower()
         return f"{login}@{client_ip(request) or '-'}"
+
+    def get_login_stages(self):
+        stages = super().get_login_stages()
+        return ["core.adapters.PortalEmailVerificationStage"
+                if stage == "allauth.account.stages.EmailVerificationStage" else stage
+                for stage in stages]
 
     @transaction.atomic
     def save_user(self, request, user, form, commit=True):
@@ -35,3 +42,18 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def decrypt(self, encrypted_text: str) -> str:
         return decrypt_text(encrypted_text)
+
+
+class PortalEmailVerificationStage(EmailVerificationStage):
+    """Ask only self-signed-up accounts (employers) to verify their email.
+
+    Staff and operator accounts are made by an administrator, so their email is
+    not self-asserted; workers log in by mobile and never reach this stage.
+    """
+
+    def handle(self):
+        user = self.login.user
+        if user is not None and user.pk and user.role_codes \
+                and not user.has_role(RoleCode.EMPLOYER):
+            return None, True
+        return super().handle()

@@ -42,7 +42,8 @@ def scrub(value: Any) -> Any:
 
 def _is_sensitive(key: Any) -> bool:
     name = str(key).lower()
-    return any(word in name for word in settings.AUDIT_SENSITIVE_KEYS)
+    return name in settings.AUDIT_SENSITIVE_EXACT_KEYS or any(
+        word in name for word in settings.AUDIT_SENSITIVE_KEYS)
 
 
 def audit_event_record(

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent, District
+from core.scoping import scoped
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -25,6 +26,13 @@ class AuditEventFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None:
+            # A district admin's choice lists only the districts they may see.
+            self.filters["district"].queryset = scoped(user, District)
 
     def filter_record(self, queryset, name, value):
         value = value.strip()

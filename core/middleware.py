@@ -24,10 +24,11 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
-# Paths a staff user without a second factor may still open: setting one up,
-# logging out, static files and the health check.
-MFA_EXEMPT_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/reauthenticate/",
-                       "/static/", "/health/", "/i18n/", "/language/")
+# Paths a staff user without a second factor may still open: setting one up (which
+# may ask for the password again), logging out, static files, health, language.
+MFA_EXEMPT_PREFIXES = ("/accounts/2fa/totp/activate/", "/accounts/2fa/authenticate/",
+                       "/accounts/logout/", "/accounts/reauthenticate/",
+                       "/static/", "/health/", "/language/")
 
 
 def user_requires_mfa(user) -> bool:

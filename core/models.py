@@ -135,6 +135,7 @@ class Village(BilingualNameMixin):
 # --- Users, roles and jurisdiction ------------------------------------------------
 
 
+@pghistory.track(*row_events())
 class Role(models.Model):
     """A role a user may hold. Rows are data; codes are named in core.roles."""
 

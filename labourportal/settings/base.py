@@ -130,10 +130,14 @@ else:
                           "LOCATION": "core_cache"}}
     CELERY_BROKER_URL = "filesystem://"
     _broker_dir = VAR_DIR / "broker"
+    for _sub in ("queue", "processed", "control"):
+        # kombu does not create its folders; the web process and the worker share them.
+        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "out"),
-        "data_folder_out": str(_broker_dir / "out"),
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 
@@ -195,7 +199,11 @@ ACCOUNT_ADAPTER = "core.adapters.AccountAdapter"
 MFA_ADAPTER = "core.adapters.MFAAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# Mandatory verification lets sign-up answer the same for a new and a known email
+# (allauth then mails the owner instead of saying "already registered").
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@shram.example")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
@@ -254,7 +262,10 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Audit (django-pghistory) ----------------------------------------------------
 PGHISTORY_ADMIN_MODEL = "pghistory.MiddlewareEvents"
-AUDIT_SENSITIVE_KEYS = ("password", "aadhaar", "otp", "code", "account_number", "secret", "token")
+# Keys whose values never enter an audit row: any key containing one of these words,
+# and keys exactly named in AUDIT_SENSITIVE_EXACT_KEYS.
+AUDIT_SENSITIVE_KEYS = ("password", "aadhaar", "otp", "account_number", "secret", "token")
+AUDIT_SENSITIVE_EXACT_KEYS = ("code", "pin")
 
 # --- Logging -------------------------------------------------------------------
 LOGGING = {

@@ -56,6 +56,7 @@ def test_sensitive_keys_are_redacted_from_event_detail(personas):
                             "nested": {"otp_code": REDACTED,
                                        "bank": {"account_number": REDACTED}}}
     assert scrub(["x", {"password": "p"}]) == ["x", {"password": REDACTED}]
+    assert scrub({"lgd_code": 387, "code": "123456"}) == {"lgd_code": 387, "code": REDACTED}
 
 
 def test_a_refused_page_is_audited(client, login, personas):

@@ -34,9 +34,17 @@ def worker_database_url() -> str:
     return f"postgres://{params['USER']}@{quote(host, safe='')}{port}/{params['NAME']}"
 
 
+def reset_broker_pools():
+    """Drop Celery's cached connections so a changed broker_url takes effect."""
+    app.pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def real_broker():
     old = (app.conf.broker_url, app.conf.task_always_eager)
+    reset_broker_pools()
     app.conf.broker_url = REDIS_URL
     app.conf.task_always_eager = False
     import redis
@@ -44,7 +52,7 @@ def real_broker():
     redis.Redis.from_url(REDIS_URL).flushdb()
     yield
     app.conf.broker_url, app.conf.task_always_eager = old
-    app.pool.force_close_all()
+    reset_broker_pools()
 
 
 @pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")

@@ -110,12 +110,49 @@ def test_login_and_logout_are_audited_with_the_client_address(client, personas, 
     assert "cookies" in response["Clear-Site-Data"]
 
 
+def signup(client, email):
+    return client.post(reverse("account_signup"), {
+        "email": email, "password1": "Strong-Pass-2026", "password2": "Strong-Pass-2026"})
+
+
 def test_employer_signs_up_with_email_and_password_and_gets_the_employer_role(client, db):
-    response = client.post(reverse("account_signup"), {
-        "email": "owner@factory.example", "password1": "Strong-Pass-2026",
-        "password2": "Strong-Pass-2026"})
+    response = signup(client, "owner@factory.example")
     assert response.status_code == 302
     from core.models import User
     from core.roles import RoleCode as R
 
     assert User.objects.get(email="owner@factory.example").role_codes == {R.EMPLOYER}
+
+
+def test_sign_up_answers_the_same_for_a_known_email(client, personas):
+    from django.test import Client
+
+    new = signup(client, "new-owner@factory.example")
+    known = signup(Client(), personas["employer_a"].email)
+    assert new.status_code == known.status_code == 302
+    assert new.url == known.url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_setting_up_totp_keeps_the_session_going(client, personas):
+    # Transactional: allauth's after-commit signal then runs inside the request, as live.
+    from allauth.mfa.models import Authenticator
+
+    password_login(client, "officer.a")
+    response = client.get(reverse("mfa_activate_totp"))
+    # allauth asks for the password again before a second factor is added.
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    client.post(response.url, {"password": PASSWORD})
+    client.get(reverse("mfa_activate_totp"))
+    secret = client.session["mfa.totp.secret"]
+    response = client.post(reverse("mfa_activate_totp"), {"code": current_totp(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=personas["officer_a"]).exists()
+    assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_a_session_without_the_second_factor_cannot_remove_it(client, personas):
+    officer = add_totp(personas["officer_a"])
+    client.force_login(officer)
+    response = client.get(reverse("mfa_deactivate_totp"))
+    assert response.status_code == 302 and reverse("account_login") in response.url
