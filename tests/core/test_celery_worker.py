@@ -56,7 +56,7 @@ def real_broker():
 
 
 @pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_runs_a_job_from_redis_to_done(personas, real_broker):
     for n in range(5):
         AuditEvent.objects.create(action="otp_sent", actor_label=f"w{n}")

@@ -133,7 +133,7 @@ def test_sign_up_answers_the_same_for_a_known_email(client, personas):
     assert new.url == known.url
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_setting_up_totp_keeps_the_session_going(client, personas):
     # Transactional: allauth's after-commit signal then runs inside the request, as live.
     from allauth.mfa.models import Authenticator
