@@ -396,3 +396,70 @@ class OTPChallenge(models.Model):
 
     def __str__(self):
         return f"OTP {self.purpose} {self.id}"
+
+
+# --- Tamper evidence: the seal ledger over every audit table --------------------------
+
+
+class AuditSeal(models.Model):
+    """One sealed audit row: its content hash, chained to the seal before it.
+
+    ``chain_hash`` is an HMAC (key from settings, never in the database) over the
+    previous seal's chain hash and this row's content hash, so an edit or a deletion
+    of an audit row, or of a seal, is detected by ``audit_verify``; rewriting the
+    chain to hide it would need the key. Rows are sealed by a beat job in id order.
+    """
+
+    source = models.CharField(max_length=100)
+    source_id = models.BigIntegerField()
+    content_hash = models.CharField(max_length=64)
+    chain_hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"],
+                                    name="core_auditseal_once_per_row"),
+        ]
+
+    def __str__(self):
+        return f"seal {self.pk} {self.source}#{self.source_id}"
+
+
+class AuditArchive(models.Model):
+    """Audit rows moved to a file after the retention period; the file's hash is kept."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.CharField(max_length=150)
+    before = models.DateTimeField()
+    path = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    seals = models.PositiveIntegerField()
+    # The chain continues from here once the archived seals are gone.
+    last_seal_id = models.BigIntegerField(null=True)
+    last_chain_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"archive {self.created_at:%Y-%m-%d} ({self.rows} rows)"
+
+
+class AuditVerification(models.Model):
+    """The result of one run of audit_verify (shown on the state admin's page)."""
+
+    ran_at = models.DateTimeField(default=timezone.now)
+    is_intact = models.BooleanField()
+    checked = models.PositiveIntegerField()
+    unsealed_overdue = models.PositiveIntegerField(default=0)
+    first_broken = models.JSONField(default=dict, blank=True)
+    head_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-ran_at"]
+
+    def __str__(self):
+        return f"verification {self.ran_at:%Y-%m-%d %H:%M} {'ok' if self.is_intact else 'BROKEN'}"

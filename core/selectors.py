@@ -51,3 +51,9 @@ def users_by_role_counts() -> dict[str, int]:
     """Return the number of users holding each role (state admin home page)."""
     rows = User.objects.values("role_links__role_id").annotate(n=Count("pk"))
     return {row["role_links__role_id"]: row["n"] for row in rows if row["role_links__role_id"]}
+
+
+def record_access_events(*, obj) -> QuerySet[AuditEvent]:
+    """Return the audit events about one record (views, exports, workflow steps)."""
+    return (AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+            .select_related("actor").order_by("-occurred_at", "-id"))

@@ -40,3 +40,17 @@ def job_run_task(self, job_id: str):
     Job.objects.filter(pk=job_id).update(
         status=Job.Status.DONE, finished_at=timezone.now(), result=result or {},
     )
+
+
+@shared_task
+def audit_seal_task():
+    from core.audit_chain import audit_seal
+
+    audit_seal()
+
+
+@shared_task
+def audit_verify_task():
+    from core.audit_chain import audit_verify
+
+    audit_verify()

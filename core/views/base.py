@@ -148,3 +148,24 @@ class PortalListView(RoleRequiredMixin, ScopedQuerysetMixin, ExportMixin, Filter
 
 class PortalDetailView(RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
     """A scoped object page: out-of-scope objects are 404 like missing ones."""
+
+
+class SensitiveReadMixin:
+    """Audit every view of a sensitive record (a child's case, bank details, Aadhaar).
+
+    Put it before the detail view class; ``sensitive_district`` names the path of
+    the record's district so that district-scoped audit searches find the read.
+    """
+
+    sensitive_district: str | None = None
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        district = None
+        if self.sensitive_district:
+            district = obj
+            for part in self.sensitive_district.split("."):
+                district = getattr(district, part)
+        audit_event_record(action=AuditEvent.Action.SENSITIVE_READ, request=self.request,
+                           obj=obj, district=district, summary="viewed")
+        return obj

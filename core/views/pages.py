@@ -12,7 +12,14 @@ from django.utils.translation import check_for_language
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.models import Block, District, State, Village, WorkerHeartbeat
+from core.models import (
+    AuditVerification,
+    Block,
+    District,
+    State,
+    Village,
+    WorkerHeartbeat,
+)
 from core.roles import RoleCode
 from core.selectors import district_list, user_roles_in_order, users_by_role_counts
 from core.services import user_language_set
@@ -40,6 +47,7 @@ class HomeView(TemplateView):
                 (RoleCode(code).label, count)
                 for code, count in sorted(users_by_role_counts().items())
             ]
+            context["audit_verification"] = AuditVerification.objects.first()
             context["geo_counts"] = {
                 "states": State.objects.count(), "districts": District.objects.count(),
                 "blocks": Block.objects.count(), "villages": Village.objects.count(),

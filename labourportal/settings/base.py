@@ -6,6 +6,7 @@ Development defaults are marked ``DEV-ONLY``; ``production.py`` refuses them.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -17,6 +18,7 @@ env = environ.Env()
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production"
 DEV_FIELD_ENCRYPTION_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZCE="
 DEV_AADHAAR_HASH_KEY = "dev-only-aadhaar-hmac-key"
+DEV_AUDIT_CHAIN_KEY = "dev-only-audit-chain-key"
 
 SECRET_KEY = env("SECRET_KEY", default=DEV_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=True)
@@ -27,6 +29,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # so a key is rotated by putting a new one first).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[DEV_FIELD_ENCRYPTION_KEY])
 AADHAAR_HASH_KEY = env("AADHAAR_HASH_KEY", default=DEV_AADHAAR_HASH_KEY)
+# Key of the audit hash chain (core.audit_chain); kept outside the database.
+AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY", default=DEV_AUDIT_CHAIN_KEY)
 
 # Development demo password for seed_demo; refused when DEBUG is off.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Shram@Demo2026")
@@ -157,6 +161,9 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=900)
 CELERY_TIMEZONE = "Asia/Kolkata"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.worker_heartbeat_task", "schedule": 60.0},
+    "audit-seal": {"task": "core.tasks.audit_seal_task", "schedule": 60.0},
+    "audit-verify": {"task": "core.tasks.audit_verify_task",
+                     "schedule": crontab(hour=2, minute=15)},
 }
 # /health/ reports the Celery worker only where one is meant to run.
 HEALTH_CHECK_CELERY = env.bool("HEALTH_CHECK_CELERY", default=not CELERY_TASK_ALWAYS_EAGER)
@@ -264,6 +271,11 @@ CONTENT_SECURITY_POLICY = {
 PGHISTORY_ADMIN_MODEL = "pghistory.MiddlewareEvents"
 # Keys whose values never enter an audit row: any key containing one of these words,
 # and keys exactly named in AUDIT_SENSITIVE_EXACT_KEYS.
+# Audit rows not sealed within this time are flagged by audit_verify.
+AUDIT_SEAL_GRACE_SECONDS = env.int("AUDIT_SEAL_GRACE_SECONDS", default=300)
+# Audit rows are kept online at least this long, then archived to a hashed file.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+AUDIT_ARCHIVE_DIR = env("AUDIT_ARCHIVE_DIR", default=str(VAR_DIR / "audit-archive"))
 AUDIT_SENSITIVE_KEYS = ("password", "aadhaar", "otp", "account_number", "secret", "token")
 AUDIT_SENSITIVE_EXACT_KEYS = ("code", "pin")
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F401,F403
 from .base import (
     DEV_AADHAAR_HASH_KEY,
+    DEV_AUDIT_CHAIN_KEY,
     DEV_FIELD_ENCRYPTION_KEY,
     DEV_SECRET_KEY,
     env,
@@ -31,6 +32,8 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 _require("FIELD_ENCRYPTION_KEYS", FIELD_ENCRYPTION_KEYS, DEV_FIELD_ENCRYPTION_KEY)
 AADHAAR_HASH_KEY = env("AADHAAR_HASH_KEY", default="")
 _require("AADHAAR_HASH_KEY", AADHAAR_HASH_KEY, DEV_AADHAAR_HASH_KEY)
+AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY", default="")
+_require("AUDIT_CHAIN_KEY", AUDIT_CHAIN_KEY, DEV_AUDIT_CHAIN_KEY)
 DEMO_PASSWORD = ""  # seed_demo is refused when DEBUG is off anyway
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")

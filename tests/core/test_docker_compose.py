@@ -50,7 +50,8 @@ def test_every_app_service_runs_the_production_profile_with_real_secrets():
     for name in ("migrate", "web", "worker", "beat"):
         env = SERVICES[name]["environment"]
         assert env["DJANGO_ENV"] == "production"
-        for secret in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "AADHAAR_HASH_KEY"):
+        for secret in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "AADHAAR_HASH_KEY",
+                       "AUDIT_CHAIN_KEY"):
             assert env[secret].startswith("${") and ":?" in env[secret], secret
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["REDIS_URL"].startswith("redis://")

@@ -12,6 +12,7 @@ REAL = {
     "SECRET_KEY": "x" * 20 + "-real-secret-for-the-deploy-check-0123456789abcdef",
     "FIELD_ENCRYPTION_KEYS": "cmVhbC1maWVsZC1rZXktZm9yLWRlcGxveS1jaGVjayE=",
     "AADHAAR_HASH_KEY": "real-aadhaar-hash-key-for-the-check",
+    "AUDIT_CHAIN_KEY": "real-audit-chain-key-for-the-check",
     "ALLOWED_HOSTS": "shram.example",
 }
 
@@ -23,7 +24,8 @@ def run_manage(*args, **env):
                           capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "AADHAAR_HASH_KEY"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "AADHAAR_HASH_KEY",
+                                     "AUDIT_CHAIN_KEY"])
 def test_production_refuses_to_start_without_each_secret(missing):
     env = {**REAL, "DJANGO_ENV": "production"}
     env.pop(missing)
