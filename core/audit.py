@@ -58,6 +58,7 @@ def audit_event_record(
     district=None,
     summary: str = "",
     detail: dict | None = None,
+    is_withheld_from_subject: bool = False,
 ) -> AuditEvent:
     """Record one audit event, in the caller's transaction."""
     if actor is None and request is not None and getattr(request, "user", None) is not None:
@@ -82,4 +83,5 @@ def audit_event_record(
         district=district,
         summary=summary[:300],
         detail=scrub(detail or {}),
+        is_withheld_from_subject=is_withheld_from_subject,
     )

@@ -25,7 +25,13 @@ from django.db import connection, transaction
 from django.db.models import Exists, Model, OuterRef
 from django.utils import timezone
 
-from core.models import AuditArchive, AuditEvent, AuditSeal, AuditVerification
+from core.models import (
+    AuditArchive,
+    AuditEvent,
+    AuditSeal,
+    AuditSealSchema,
+    AuditVerification,
+)
 
 GENESIS = "0" * 64
 # pg_advisory_xact_lock key: one sealer or archiver at a time (two would fork the chain).
@@ -44,12 +50,25 @@ def _time_field(model: type[Model]) -> str:
     return "occurred_at" if model is AuditEvent else "pgh_created_at"
 
 
-def _row_values(model: type[Model], ids) -> dict[int, dict]:
-    """Return the stored content of audit rows, with their request context."""
+def _current_fields(model: type[Model]) -> list[str]:
+    """Return the columns hashed for a table's rows: its fields and the request context."""
     fields = [field.attname for field in model._meta.concrete_fields]
-    extra = ["pgh_context__metadata"] if "pgh_context_id" in fields else []
-    rows = model._default_manager.filter(pk__in=list(ids)).values(*fields, *extra)
+    if "pgh_context_id" in fields:
+        fields.append("pgh_context__metadata")
+    return fields
+
+
+def _row_values(model: type[Model], ids, fields: list[str] | None = None) -> dict[int, dict]:
+    """Return the stored content of audit rows (``fields`` as they were when sealed)."""
+    fields = fields or _current_fields(model)
+    rows = model._default_manager.filter(pk__in=list(ids)).values(*fields)
     return {row[model._meta.pk.attname]: row for row in rows}
+
+
+def row_values_for_seal(seal: AuditSeal) -> dict:
+    """Return the row a seal covers, read with the columns it was sealed with."""
+    model = apps.get_model(seal.source)
+    return _row_values(model, [seal.source_id], seal.schema.fields).get(seal.source_id) or {}
 
 
 def content_hash(row: dict) -> str:
@@ -91,12 +110,15 @@ def audit_seal(*, batch: int = 5000) -> int:
                        .values_list("pk", flat=True)[:batch])
             if not ids:
                 continue
-            rows = _row_values(model, ids)
+            fields = _current_fields(model)
+            schema, _created = AuditSealSchema.objects.get_or_create(source=label,
+                                                                    fields=fields)
+            rows = _row_values(model, ids, fields)
             seals = []
             for source_id in ids:
                 digest = content_hash(rows[source_id])
                 previous = chain_hash(previous, label, source_id, digest)
-                seals.append(AuditSeal(source=label, source_id=source_id,
+                seals.append(AuditSeal(source=label, source_id=source_id, schema=schema,
                                        content_hash=digest, chain_hash=previous))
             AuditSeal.objects.bulk_create(seals, batch_size=1000)
             sealed += len(seals)
@@ -111,6 +133,7 @@ def audit_verify(*, chunk: int = 2000) -> AuditVerification:
     counted, since rows that are never sealed could be removed unnoticed.
     """
     start_id, previous = _chain_start()
+    schemas = {schema.pk: schema for schema in AuditSealSchema.objects.all()}
     checked = 0
     first_broken: dict = {}
     seals = AuditSeal.objects.filter(id__gt=start_id).order_by("id")
@@ -118,16 +141,18 @@ def audit_verify(*, chunk: int = 2000) -> AuditVerification:
 
     def check(batch_seals: list[AuditSeal]) -> None:
         nonlocal previous, checked, first_broken
-        by_source: dict[str, list[int]] = {}
+        by_schema: dict[int, list[int]] = {}
         for seal in batch_seals:
-            by_source.setdefault(seal.source, []).append(seal.source_id)
-        rows = {source: _row_values(apps.get_model(source), ids)
-                for source, ids in by_source.items()}
+            by_schema.setdefault(seal.schema_id, []).append(seal.source_id)
+        rows: dict[int, dict] = {}
+        for schema_id, ids in by_schema.items():
+            schema = schemas[schema_id]
+            rows[schema_id] = _row_values(apps.get_model(schema.source), ids, schema.fields)
         for seal in batch_seals:
             checked += 1
             if first_broken:
                 continue
-            row = rows[seal.source].get(seal.source_id)
+            row = rows[seal.schema_id].get(seal.source_id)
             reason = None
             if chain_hash(previous, seal.source, seal.source_id,
                           seal.content_hash) != seal.chain_hash:
@@ -173,12 +198,14 @@ def audit_archive(*, before: datetime, actor_label: str, directory: Path) -> Aud
     with transaction.atomic():
         _lock()
         start_id, _previous = _chain_start()
+        schemas = {schema.pk: schema for schema in AuditSealSchema.objects.all()}
         prefix: list[AuditSeal] = []
         rows_by_seal: dict[int, dict] = {}
         for seal in AuditSeal.objects.filter(id__gt=start_id).order_by("id").iterator(
                 chunk_size=2000):
             model = apps.get_model(seal.source)
-            row = _row_values(model, [seal.source_id]).get(seal.source_id)
+            row = _row_values(model, [seal.source_id],
+                              schemas[seal.schema_id].fields).get(seal.source_id)
             when = row and row[_time_field(model)]
             if row is None or when >= before:
                 break

@@ -285,6 +285,11 @@ class AuditEvent(models.Model):
                                  related_name="+", verbose_name=_("district"))
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # Reads that the law lets the department keep from the person the record is about:
+    # views by officers investigating bonded or child labour offences (an investigation
+    # may be impeded by telling the suspect's side who looked; RTI Act 2005 s. 8(1)(h)).
+    # Set by views with SensitiveReadMixin.withhold_from_subject; never on changes.
+    is_withheld_from_subject = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -401,6 +406,25 @@ class OTPChallenge(models.Model):
 # --- Tamper evidence: the seal ledger over every audit table --------------------------
 
 
+class AuditSealSchema(models.Model):
+    """The columns an audit table had when its rows were sealed.
+
+    Adding a field to a tracked model adds a column to its history table; seals
+    made before keep verifying against the columns they hashed.
+    """
+
+    source = models.CharField(max_length=100)
+    fields = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "fields"], name="core_sealschema_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.source} ({len(self.fields)} fields)"
+
+
 class AuditSeal(models.Model):
     """One sealed audit row: its content hash, chained to the seal before it.
 
@@ -412,6 +436,7 @@ class AuditSeal(models.Model):
 
     source = models.CharField(max_length=100)
     source_id = models.BigIntegerField()
+    schema = models.ForeignKey(AuditSealSchema, on_delete=models.PROTECT, related_name="+")
     content_hash = models.CharField(max_length=64)
     chain_hash = models.CharField(max_length=64)
     sealed_at = models.DateTimeField(default=timezone.now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pghistory.models
 from django.db.models import Count, QuerySet
 
-from core.models import AuditEvent, Block, District, Job, User
+from core.models import AuditEvent, AuditSeal, Block, District, Job, User
 from core.roles import ROLE_PRIORITY
 from core.scoping import scoped
 
@@ -53,7 +53,37 @@ def users_by_role_counts() -> dict[str, int]:
     return {row["role_links__role_id"]: row["n"] for row in rows if row["role_links__role_id"]}
 
 
-def record_access_events(*, obj) -> QuerySet[AuditEvent]:
-    """Return the audit events about one record (views, exports, workflow steps)."""
-    return (AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
-            .select_related("actor").order_by("-occurred_at", "-id"))
+def record_access_events(*, obj, for_subject: bool = False) -> QuerySet[AuditEvent]:
+    """Return the audit events about one record (views, refusals, workflow steps).
+
+    ``for_subject``: what the person the record is about may see, without the
+    reads the law lets the department withhold from them.
+    """
+    events = (AuditEvent.objects
+              .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+              .select_related("actor").order_by("-occurred_at", "-id"))
+    if for_subject:
+        events = events.filter(is_withheld_from_subject=False)
+    return events
+
+
+def record_seal_status(*, refs: list[tuple[str, int]]) -> dict[str, int]:
+    """Return how many audit rows (label, id) are sealed and unaltered, altered or unsealed."""
+    from core.audit_chain import content_hash, row_values_for_seal
+
+    counts = {"intact": 0, "altered": 0, "unsealed": 0}
+    by_label: dict[str, list[int]] = {}
+    for label, row_id in refs:
+        by_label.setdefault(label, []).append(int(row_id))
+    for label, ids in by_label.items():
+        seals = {seal.source_id: seal for seal in AuditSeal.objects.filter(
+            source=label, source_id__in=ids).select_related("schema")}
+        for row_id in ids:
+            seal = seals.get(row_id)
+            if seal is None:
+                counts["unsealed"] += 1
+            elif content_hash(row_values_for_seal(seal)) == seal.content_hash:
+                counts["intact"] += 1
+            else:
+                counts["altered"] += 1
+    return counts

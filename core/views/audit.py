@@ -1,12 +1,24 @@
 """The audit trail: events (logins, refusals, exports) and row history."""
 
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.generic import TemplateView
 
+from core.audit import audit_event_record
 from core.filters import AuditEventFilter, RowChangeFilter
+from core.models import AuditEvent, AuditVerification
 from core.roles import RoleCode
-from core.selectors import audit_event_list, row_history_list
+from core.selectors import (
+    audit_event_list,
+    object_history,
+    record_access_events,
+    record_seal_status,
+    row_history_list,
+)
 from core.services import job_create
 from core.views.base import PortalListView, RoleRequiredMixin
 
@@ -66,3 +78,42 @@ class AuditExportStartView(RoleRequiredMixin, View):
         job = job_create(actor=request.user, kind="audit_export",
                          params={"query": request.POST.get("query", "")})
         return redirect(job)
+
+
+class MyRecordHistoryView(RoleRequiredMixin, TemplateView):
+    """Who saw or changed my record: what the person a record is about may see."""
+
+    allowed_roles = set(RoleCode.values)
+    template_name = "core/my_record_history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["changes"] = list(object_history(obj=user)[:200])
+        context["events"] = list(record_access_events(obj=user, for_subject=True)[:200])
+        return context
+
+
+class RecordAuditView(RoleRequiredMixin, TemplateView):
+    """Every change and every view of one record, with proof that the list is unaltered."""
+
+    allowed_roles = {RoleCode.STATE_ADMIN}
+    template_name = "core/record_audit.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            model = apps.get_model(self.kwargs["label"])
+            obj = model._default_manager.get(pk=self.kwargs["pk"])
+        except (LookupError, ValueError, ObjectDoesNotExist):
+            raise Http404 from None
+        changes = list(object_history(obj=obj))
+        events = list(record_access_events(obj=obj))
+        refs = [(change.pgh_model, change.pgh_id) for change in changes]
+        refs += [("core.AuditEvent", event.pk) for event in events]
+        audit_event_record(action=AuditEvent.Action.SENSITIVE_READ, request=self.request,
+                           obj=obj, summary="audit history viewed")
+        context.update(record=obj, label=self.kwargs["label"], changes=changes, events=events,
+                       seal_status=record_seal_status(refs=refs),
+                       verification=AuditVerification.objects.first())
+        return context

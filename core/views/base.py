@@ -146,8 +146,29 @@ class PortalListView(RoleRequiredMixin, ScopedQuerysetMixin, ExportMixin, Filter
         return context
 
 
-class PortalDetailView(RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
-    """A scoped object page: out-of-scope objects are 404 like missing ones."""
+class OutOfScopeAuditMixin:
+    """Audit a request for an object that exists but is outside the user's scope.
+
+    The user gets the same 404 as for a missing object; the refusal is recorded.
+    """
+
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            pk = self.kwargs.get(self.pk_url_kwarg)
+            model = self.model or self.get_queryset().model
+            if pk is not None and model._default_manager.filter(pk=pk).exists():
+                audit_event_record(
+                    action=AuditEvent.Action.REFUSAL, request=self.request,
+                    object_type=model._meta.label_lower, object_id=str(pk),
+                    summary="object outside the user's scope")
+            raise
+
+
+class PortalDetailView(RoleRequiredMixin, ScopedQuerysetMixin, OutOfScopeAuditMixin,
+                       DetailView):
+    """A scoped object page: out-of-scope objects are 404 like missing ones (and audited)."""
 
 
 class SensitiveReadMixin:
@@ -158,6 +179,9 @@ class SensitiveReadMixin:
     """
 
     sensitive_district: str | None = None
+    # True for investigation views whose reads the subject is not shown (see
+    # AuditEvent.is_withheld_from_subject for the rule).
+    withhold_from_subject = False
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
@@ -167,5 +191,6 @@ class SensitiveReadMixin:
             for part in self.sensitive_district.split("."):
                 district = getattr(district, part)
         audit_event_record(action=AuditEvent.Action.SENSITIVE_READ, request=self.request,
-                           obj=obj, district=district, summary="viewed")
+                           obj=obj, district=district, summary="viewed",
+                           is_withheld_from_subject=self.withhold_from_subject)
         return obj

@@ -193,3 +193,22 @@ def test_no_password_or_otp_in_any_audit_row(client, personas):
             dump = " ".join(row[0] for row in cursor.fetchall())
             for secret in (PASSWORD, "Wrong-Pass-99", code):
                 assert secret not in dump, (model, secret)
+
+
+def test_seals_made_before_a_table_gains_a_column_still_verify(personas, monkeypatch):
+    """A new field on a tracked model adds a history column; old seals keep their columns."""
+    import core.audit_chain as chain
+
+    current = chain._current_fields
+
+    def as_before_the_column_existed(model):
+        fields = current(model)
+        return [f for f in fields if f != "operator_id"] if model._meta.label == \
+            "core.UserEvent" else fields
+
+    monkeypatch.setattr(chain, "_current_fields", as_before_the_column_existed)
+    audit_seal()
+    monkeypatch.setattr(chain, "_current_fields", current)
+    personas["officer_a"].save()  # a new row, sealed with today's columns
+    audit_seal()
+    assert audit_verify().is_intact
