@@ -7,5 +7,7 @@ urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("registration/", include("registration.urls")),
+    path("v/", include("registration.urls_public")),
     path("", include("core.urls")),
 ]

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RegistrationConfig(AppConfig):
     name = "registration"
     verbose_name = _("Worker registration")
+
+    def ready(self):
+        from registration import job_handlers, scoping_rules  # noqa: F401

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Debian packages the portal needs (never installed by hand): gettext for
-# compiling translations. Later issues add fonts and Chromium here.
+# compiling translations; fonts-noto-core for Devanagari on labour cards (WeasyPrint).
+# Later issues add Chromium here.
 set -e
-PACKAGES="gettext"
+PACKAGES="gettext fonts-noto-core"
 missing=""
 for pkg in $PACKAGES; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"

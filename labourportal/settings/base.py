@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
@@ -164,6 +165,8 @@ CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "core.tasks.audit_seal_task", "schedule": 60.0},
     "audit-verify": {"task": "core.tasks.audit_verify_task",
                      "schedule": crontab(hour=2, minute=15)},
+    "registration-expiry": {"task": "registration.tasks.workers_expire_task",
+                            "schedule": crontab(hour=1, minute=30)},
 }
 # /health/ reports the Celery worker only where one is meant to run.
 HEALTH_CHECK_CELERY = env.bool("HEALTH_CHECK_CELERY", default=not CELERY_TASK_ALWAYS_EAGER)
@@ -189,6 +192,12 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
+# --- Registration ---------------------------------------------------------------
+# How long a BOC registration stays valid before it must be renewed (the state's rule).
+BOC_VALIDITY_DAYS = env.int("BOC_VALIDITY_DAYS", default=365)
+# Where QR codes on labour cards point (the public verification page lives under it).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
 STORAGES = {
     # Private files (documents, generated PDFs) live outside the web root and

@@ -1,0 +1,1 @@
+"""Background job handlers of registration (bulk card printing, imports)."""

@@ -1,0 +1,16 @@
+"""Background tasks of registration: thin, by id, each calling one service."""
+
+from celery import shared_task
+
+from registration import cards, services
+
+
+@shared_task(bind=True, autoretry_for=(cards.CardRenderError,), retry_backoff=30,
+             retry_backoff_max=600, max_retries=5)
+def labour_card_render_task(self, card_id: int) -> None:
+    cards.labour_card_render(card_id=card_id)
+
+
+@shared_task
+def workers_expire_task() -> dict:
+    return services.workers_expire()

@@ -1,0 +1,1 @@
+"""Views of registration, one module per area; each module lists its ``urls``."""

@@ -1,0 +1,3 @@
+"""Views of registration: imports."""
+
+urls = []

@@ -1,0 +1,3 @@
+"""Public pages of registration (no login): the labour card verification page."""
+
+urls = []
