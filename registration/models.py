@@ -202,8 +202,9 @@ class Worker(models.Model):
     aadhaar_last4 = models.CharField(max_length=4, blank=True, editable=False)
 
     # Address
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="workers",
-                                 verbose_name=_("district"))
+    # Empty only while a worker's own draft has not reached the address step.
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="workers", verbose_name=_("district"))
     block = models.ForeignKey(Block, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="workers", verbose_name=_("block / town"))
     village = models.ForeignKey(Village, on_delete=models.PROTECT, null=True, blank=True,
@@ -269,6 +270,8 @@ class Worker(models.Model):
                 condition=~Q(status__in=["active", "expired"])
                 | Q(registration_number__isnull=False),
                 name="registration_worker_active_has_number"),
+            models.CheckConstraint(condition=Q(status="draft") | Q(district__isnull=False),
+                                   name="registration_worker_submitted_has_district"),
             models.CheckConstraint(condition=~Q(channel="camp") | Q(camp__isnull=False),
                                    name="registration_worker_camp_channel_has_camp"),
         ]
@@ -294,6 +297,11 @@ class Worker(models.Model):
     @property
     def display_name(self) -> str:
         return self.name or self.name_latin
+
+    @property
+    def reference(self) -> str:
+        """The acknowledgement number a worker quotes before the registration number exists."""
+        return self.uuid.hex[:10].upper()
 
     @property
     def aadhaar_masked(self) -> str:

@@ -1,6 +1,6 @@
 """URLs of registration: each view module lists its own (``urls``)."""
 
-from registration.views import cards, imports, workers
+from registration.views import camps, cards, imports, workers
 
 app_name = "registration"
-urlpatterns = [*workers.urls, *cards.urls, *imports.urls]
+urlpatterns = [*workers.urls, *camps.urls, *cards.urls, *imports.urls]

@@ -12,6 +12,7 @@ from django.utils.translation import check_for_language
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.home import home_context
 from core.models import (
     AuditVerification,
     Block,
@@ -42,6 +43,7 @@ class HomeView(TemplateView):
         context["roles"] = roles
         context["role_labels"] = [RoleCode(role).label for role in roles]
         context["districts"] = list(district_list(user=user)) if roles else []
+        context.update(home_context(user=user, roles=roles))
         if RoleCode.STATE_ADMIN in roles:
             context["role_counts"] = [
                 (RoleCode(code).label, count)

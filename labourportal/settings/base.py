@@ -193,6 +193,8 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
 # --- Registration ---------------------------------------------------------------
+# The state this portal serves (State.code): its districts are the ones workers register in.
+PORTAL_STATE_CODE = env("PORTAL_STATE_CODE", default="CG")
 # How long a BOC registration stays valid before it must be renewed (the state's rule).
 BOC_VALIDITY_DAYS = env.int("BOC_VALIDITY_DAYS", default=365)
 # Where QR codes on labour cards point (the public verification page lives under it).

@@ -1,0 +1,108 @@
+"""Reads of registration, always starting from core scoping."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Greatest
+from django.http import Http404
+
+from core.models import District
+from core.roles import RoleCode as R
+from core.scoping import scoped
+from registration.models import Camp, DistrictTarget, Worker
+
+DUPLICATE_THRESHOLD = 0.45
+
+
+def worker_list(*, user) -> QuerySet[Worker]:
+    """Return the workers this user may see, with what list pages show."""
+    return scoped(user, Worker).select_related("district", "block", "camp", "registered_by")
+
+
+def worker_queue(*, user) -> QuerySet[Worker]:
+    """Return submitted registrations awaiting this officer, oldest first."""
+    return (worker_list(user=user).filter(status=Worker.Status.SUBMITTED)
+            .order_by("submitted_at", "pk"))
+
+
+def worker_get(*, user, uuid) -> Worker:
+    """Return one worker the user may see, or raise Http404 (also when out of scope)."""
+    worker = worker_list(user=user).select_related("occupation", "owner", "decided_by").filter(
+        uuid=uuid).first()
+    if worker is None:
+        raise Http404
+    return worker
+
+
+def worker_profiles(*, user) -> QuerySet[Worker]:
+    """Return the worker profiles this login manages (a family's phone may hold several)."""
+    return Worker.objects.filter(owner=user).select_related("district").order_by("created_at")
+
+
+def worker_possible_duplicates(*, worker: Worker, limit: int = 10) -> list[Worker]:
+    """Return other workers who may be the same person: same date of birth, similar names.
+
+    Narrow by date of birth state-wide first (an index), then compare names and
+    the father's/husband's name by trigram similarity (DECISIONS).
+    """
+    if worker.date_of_birth is None:
+        return []
+    candidates = (
+        Worker.objects.filter(date_of_birth=worker.date_of_birth)
+        .exclude(pk=worker.pk).exclude(status=Worker.Status.DRAFT)
+        .annotate(name_score=Greatest(TrigramSimilarity("name", worker.name or ""),
+                                      TrigramSimilarity("name_latin", worker.name_latin or "")),
+                  relative_score=TrigramSimilarity("relative_name", worker.relative_name or ""))
+        .filter(name_score__gte=DUPLICATE_THRESHOLD,
+                relative_score__gte=DUPLICATE_THRESHOLD)
+        .select_related("district")
+        .order_by("-name_score", "-relative_score")
+    )
+    return list(candidates[:limit])
+
+
+def camp_list(*, user) -> QuerySet[Camp]:
+    return scoped(user, Camp).select_related("district", "block").annotate(
+        workers_count=Count("workers"))
+
+
+def camp_status_counts(*, camp: Camp) -> dict[str, int]:
+    """Return the camp's registrations counted by status."""
+    rows = camp.workers.values("status").annotate(n=Count("pk"))
+    counts = {status: 0 for status in Worker.Status.values}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def district_choices(*, user) -> QuerySet[District]:
+    """Return the districts in which this user may register workers or hold camps."""
+    if user.has_role(R.STATE_ADMIN):
+        return District.objects.filter(state__code=_home_state_code()).order_by("name_en")
+    if user.has_role(R.LABOUR_OFFICER, R.DISTRICT_ADMIN):
+        return District.objects.filter(pk__in=list(user.district_ids)).order_by("name_en")
+    return District.objects.filter(state__code=_home_state_code()).order_by("name_en")
+
+
+def _home_state_code() -> str:
+    from django.conf import settings
+
+    return settings.PORTAL_STATE_CODE
+
+
+def target_progress(*, user) -> list[dict]:
+    """Return each visible target with registrations so far (approved, in its period)."""
+    targets = scoped(user, DistrictTarget).select_related("district").order_by(
+        "-starts_on", "district__name_en")
+    rows = []
+    for target in targets[:200]:
+        counts = Worker.objects.filter(
+            district=target.district, registered_on__gte=target.starts_on,
+            registered_on__lte=target.ends_on).aggregate(
+            total=Count("pk"),
+            **{channel: Count("pk", filter=Q(channel=channel))
+               for channel in Worker.Channel.values})
+        total = counts.pop("total")
+        rows.append({"target": target, "registered": total, "by_channel": counts,
+                     "percent": round(total * 100 / target.target_count, 1)})
+    return rows
