@@ -127,18 +127,18 @@ def _stylesheet():
     return CSS(filename=finders.find("registration/css/card_pdf.css"))
 
 
-def _document(template: str, context: dict):
+def _html(template: str, context: dict):
     from weasyprint import HTML
 
     with translation.override("en"):
         html = render_to_string(template, context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).render(
-        stylesheets=[_stylesheet()])
+    return HTML(string=html, base_url=str(settings.BASE_DIR))
 
 
 def card_pdf(card: LabourCard) -> bytes:
     """Return the PDF of one card: front and back, each a credit-card-size page."""
-    return _document("registration/card_pdf.html", {"c": _card_context(card)}).write_pdf()
+    return _html("registration/card_pdf.html", {"c": _card_context(card)}).write_pdf(
+        stylesheets=[_stylesheet()])
 
 
 def labour_card_render(*, card_id: int) -> None:
@@ -217,7 +217,8 @@ def cards_sheet_pdf(workers: Iterable[Worker], *,
 
     def flush():
         nonlocal done
-        documents.append(_document("registration/card_sheet_pdf.html", {"cards": chunk}))
+        documents.append(_html("registration/card_sheet_pdf.html", {"cards": chunk})
+                         .render(stylesheets=[_stylesheet()]))
         done += len(chunk)
         if progress is not None:
             progress(done)

@@ -100,9 +100,10 @@ def target_progress(*, user) -> list[dict]:
             district=target.district, registered_on__gte=target.starts_on,
             registered_on__lte=target.ends_on).aggregate(
             total=Count("pk"),
-            **{channel: Count("pk", filter=Q(channel=channel))
+            **{f"by_{channel}": Count("pk", filter=Q(channel=channel))
                for channel in Worker.Channel.values})
         total = counts.pop("total")
+        counts = {channel: counts[f"by_{channel}"] for channel in Worker.Channel.values}
         rows.append({"target": target, "registered": total, "by_channel": counts,
                      "percent": round(total * 100 / target.target_count, 1)})
     return rows
