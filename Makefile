@@ -36,6 +36,7 @@ prepare: setup
 
 run: prepare
 	$(MANAGE) seed_demo
+	$(MANAGE) seed_registration
 	$(PY) scripts/devenv.py serve
 
 test: setup
@@ -56,6 +57,7 @@ migrate: setup
 
 seed: prepare
 	$(MANAGE) seed_demo
+	$(MANAGE) seed_registration
 
 # Current second-factor code of a demo staff account: make demo-code USER=stateadmin
 demo-code:

@@ -1,6 +1,6 @@
 """What registration adds to the home pages."""
 
-from core.home import home_context_register
+from core.home import home_context_register, subject_records_register
 from core.roles import RoleCode as R
 from registration import selectors
 from registration.models import Worker
@@ -20,3 +20,9 @@ def registration_home(user, roles) -> dict:
             Worker.Status.DRAFT, Worker.Status.SENT_BACK]).order_by("-updated_at")[:10])
         context["csc_submitted_count"] = mine.exclude(status=Worker.Status.DRAFT).count()
     return context
+
+
+@subject_records_register
+def registration_subject_records(user) -> list:
+    """A worker's profiles are records about them: they see who viewed or changed them."""
+    return list(Worker.objects.filter(owner=user))

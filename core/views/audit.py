@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 
 from core.audit import audit_event_record
 from core.filters import AuditEventFilter, RowChangeFilter
+from core.home import subject_records
 from core.models import AuditEvent, AuditVerification
 from core.roles import RoleCode
 from core.selectors import (
@@ -88,9 +89,12 @@ class MyRecordHistoryView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context["changes"] = list(object_history(obj=user)[:200])
-        context["events"] = list(record_access_events(obj=user, for_subject=True)[:200])
+        changes, events = [], []
+        for record in subject_records(user=self.request.user):
+            changes += list(object_history(obj=record)[:200])
+            events += list(record_access_events(obj=record, for_subject=True)[:200])
+        context["changes"] = sorted(changes, key=lambda c: c.pgh_created_at, reverse=True)
+        context["events"] = sorted(events, key=lambda e: e.occurred_at, reverse=True)
         return context
 
 

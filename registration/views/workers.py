@@ -79,10 +79,10 @@ class WorkerObjectMixin(RoleRequiredMixin):
         try:
             return selectors.worker_get(user=self.request.user, uuid=self.kwargs["uuid"])
         except Http404:
-            if Worker.objects.filter(uuid=self.kwargs["uuid"]).exists():
+            existing = Worker.objects.filter(uuid=self.kwargs["uuid"]).first()
+            if existing is not None:
                 audit_event_record(action=AuditEvent.Action.REFUSAL, request=self.request,
-                                   object_type="registration.worker",
-                                   object_id=str(self.kwargs["uuid"]),
+                                   obj=existing, district=existing.district,
                                    summary="object outside the user's scope")
             raise
 

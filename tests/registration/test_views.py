@@ -181,8 +181,9 @@ def test_csc_operator_registers_a_worker_after_the_workers_consent_code(
 
 
 def test_officer_registers_at_a_camp_and_the_camp_is_kept(client, login, personas, district_a):
-    from tests.registration.factories import CampFactory
     from django.utils import timezone
+
+    from tests.registration.factories import CampFactory
 
     today = timezone.localdate()
     camp = CampFactory(district=district_a, starts_on=today, ends_on=today)
@@ -253,7 +254,7 @@ def test_someone_outside_the_record_gets_404_and_the_refusal_is_audited(
     assert client.get(worker.get_absolute_url()).status_code == 404
     assert client.get(reverse("registration:worker_photo", args=[worker.uuid])
                       ).status_code == 404
-    assert AuditEvent.objects.filter(action="refusal", object_id=str(worker.uuid)).exists()
+    assert AuditEvent.objects.filter(action="refusal", object_id=str(worker.pk)).exists()
 
 
 @pytest.mark.parametrize("persona", ["officer_a", "csc_a", "worker_a", "state_admin"])
@@ -350,3 +351,17 @@ def test_officer_cannot_set_targets(client, login, personas, district_a):
         "district": district_a.pk, "starts_on": "2026-04-01", "ends_on": "2027-03-31",
         "target_count": "1000"})
     assert response.status_code == 404
+
+
+def test_worker_sees_which_officer_reviewed_their_registration(client, login, personas,
+                                                               district_a):
+    worker = WorkerFactory(district=district_a, owner=personas["worker_a"],
+                           channel=Worker.Channel.SELF)
+    login(personas["officer_a"])
+    client.get(reverse("registration:worker_review", args=[worker.uuid]))
+    client.post(reverse("registration:worker_decision", args=[worker.uuid, "approve"]))
+    client.logout()
+    login(personas["worker_a"])
+    page = client.get(reverse("core:my_record_history")).content.decode()
+    assert "officer.a" in page
+    assert "Sensitive record viewed" in page or "sensitive" in page.lower()
