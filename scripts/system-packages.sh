@@ -1,9 +1,9 @@
 #!/bin/sh
 # Debian packages the portal needs (never installed by hand): gettext for
 # compiling translations; fonts-noto-core for Devanagari on labour cards (WeasyPrint).
-# Later issues add Chromium here.
+# chromium for the browser tests (Playwright drives the Debian build; none is downloaded).
 set -e
-PACKAGES="gettext fonts-noto-core"
+PACKAGES="gettext fonts-noto-core chromium"
 missing=""
 for pkg in $PACKAGES; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"

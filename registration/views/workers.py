@@ -8,8 +8,10 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from core.audit import audit_event_record
@@ -27,6 +29,9 @@ VERIFIERS = {R.LABOUR_OFFICER, R.STATE_ADMIN}
 ALL_WORKER_VIEWERS = {R.WORKER, R.CSC_OPERATOR, R.LABOUR_OFFICER, R.DISTRICT_ADMIN,
                       R.STATE_ADMIN}
 CONSENT_SESSION_KEY = "registration_consent"
+# Kept out of error reports (Django's exception reporter masks these POST fields).
+SENSITIVE_FIELDS = ("aadhaar", "account_number", "account_number_again", "code")
+sensitive_post = method_decorator(sensitive_post_parameters(*SENSITIVE_FIELDS), name="dispatch")
 
 STEP_LABELS = {
     "personal": _("Personal details"), "address": _("Address"),
@@ -95,6 +100,7 @@ class WorkerObjectMixin(RoleRequiredMixin):
 # --- Starting a registration ------------------------------------------------------
 
 
+@sensitive_post
 class WorkerStartView(RoleRequiredMixin, TemplateView):
     """Start a registration: a worker for themself, an operator with consent, an officer."""
 
@@ -156,6 +162,7 @@ class WorkerStartView(RoleRequiredMixin, TemplateView):
         return redirect(worker_step_url(worker, "personal"))
 
 
+@sensitive_post
 class WorkerConsentView(RoleRequiredMixin, FormView):
     """The operator enters the code the worker received: consent to register them."""
 
@@ -223,6 +230,7 @@ class StepMixin(WorkerObjectMixin):
         return context
 
 
+@sensitive_post
 class WorkerStepView(StepMixin, FormView):
     """One step of the form; each saves the draft, so a dropped connection loses nothing."""
 
