@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 WITH_SERVICES := $(PY) scripts/devenv.py exec --
 MANAGE := $(WITH_SERVICES) $(PY) manage.py
 
-.PHONY: setup prepare run test test-slow lint demo-code migrate seed web worker beat
+.PHONY: setup prepare run test test-slow lint demo-code migrate seed web worker beat bench bench-smoke
 
 setup: $(VENV)/.installed node_modules/.installed var/.system-packages
 
@@ -72,3 +72,11 @@ worker:
 
 beat:
 	$(WITH_SERVICES) $(PY) -m celery -A labourportal beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+# Benchmarks (bench/results.md): SCALE=smoke|small|state; a database of their own.
+SCALE ?= small
+bench: setup
+	SCALE=$(SCALE) PORTAL_DB_NAME=bench_labourportal $(WITH_SERVICES) $(PY) bench/run.py
+
+bench-smoke: setup
+	SCALE=smoke PORTAL_DB_NAME=bench_labourportal_smoke $(WITH_SERVICES) $(PY) bench/run.py

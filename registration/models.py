@@ -9,8 +9,10 @@ import uuid
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -284,6 +286,13 @@ class Worker(models.Model):
             # Duplicate candidates narrow by date of birth state-wide first (DECISIONS).
             models.Index(fields=["date_of_birth"], name="registration_worker_dob"),
             models.Index(fields=["mobile"], name="registration_worker_mobile"),
+            # Name search within a district (officer's list): trigram indexes that the
+            # planner combines with the district condition (icontains compares UPPER()).
+            # planner combines with the district condition (icontains compares UPPER()).
+            GinIndex(OpClass(Upper("name_latin"), name="gin_trgm_ops"),
+                     name="registration_worker_latin_trgm"),
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"),
+                     name="registration_worker_name_trgm"),
             # BOC expiry job: active workers by validity.
             models.Index(fields=["status", "valid_until"], name="registration_worker_expiry"),
         ]
