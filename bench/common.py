@@ -14,7 +14,7 @@ import platform
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -85,7 +85,7 @@ def record(*, benchmark: str, scale: str, figures: list[dict], command: str) -> 
     passed (bool).
     """
     entry = {"benchmark": benchmark, "scale": scale, "command": command,
-             "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+             "at": datetime.now(UTC).isoformat(timespec="seconds"),
              "machine": machine(), "figures": figures}
     for figure in figures:
         baseline = figure.get("baseline")
