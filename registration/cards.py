@@ -96,8 +96,7 @@ def _photo_data_uri(worker: Worker) -> str:
 
 def _card_context(card: LabourCard) -> dict:
     worker = card.worker
-    url = card_verify_url(card)
-    qr = segno.make(url, error="m", micro=False)
+    qr = segno.make(card_verify_url(card), error="m", micro=False)
     relation_hi, relation_en = RELATION_LABELS.get(worker.relative_relation, RELATION_DEFAULT)
     district = worker.district
     with translation.override("en"):
@@ -117,7 +116,6 @@ def _card_context(card: LabourCard) -> dict:
         "district_en": district.name_en,
         "photo": _photo_data_uri(worker),
         "qr": qr.svg_data_uri(border=2, dark="#000", light="#fff", xmldecl=False),
-        "verify_url": url,
     }
 
 

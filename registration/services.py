@@ -10,12 +10,13 @@ import hashlib
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from core.audit import audit_event_record
 from core.crypto import encrypt_text
@@ -68,7 +69,15 @@ def _transition(*, worker: Worker, to: str, actor, reason: str = "", request=Non
     worker.status = to
 
 
-def _notify(worker: Worker, text: str) -> None:
+def _notify(worker: Worker, message, **params) -> None:
+    """Send ``message`` (a lazy translation) to the worker, in the worker's language, after commit.
+
+    The language is the worker's login's choice; Hindi when the worker has no login
+    (registered by an operator or officer), as most workers read Hindi best.
+    """
+    language = worker.owner.preferred_language if worker.owner_id else settings.SMS_LANGUAGE
+    with override(language):
+        text = str(message) % params if params else str(message)
     mobile = worker.mobile
     transaction.on_commit(lambda: sms_send(mobile=mobile, text=text))
 
@@ -87,6 +96,8 @@ def worker_draft_create(*, actor, channel: str, mobile: str, district, camp: Cam
     owner = None
     if channel == Worker.Channel.SELF:
         owner = actor
+        # Lock the login so that two drafts started at once cannot pass the limit together.
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
         if Worker.objects.filter(owner=actor).count() >= MAX_PROFILES_PER_LOGIN:
             raise ValidationError(
                 _("One mobile number can manage at most %(n)s workers.")
@@ -105,6 +116,8 @@ def worker_draft_create(*, actor, channel: str, mobile: str, district, camp: Cam
 @transaction.atomic
 def worker_step_save(*, actor, worker_id: int, step: str, data: dict, request=None) -> Worker:
     """Save one step of the form into the draft (or a sent-back record)."""
+    if step not in STEPS:
+        raise ValidationError(_("Unknown step %(step)s.") % {"step": step}, code="bad_step")
     worker = _locked(worker_id)
     if not worker.is_editable:
         raise ValidationError(_("This registration can no longer be changed."),
@@ -124,7 +137,7 @@ def worker_step_save(*, actor, worker_id: int, step: str, data: dict, request=No
         worker.family.all().delete()
         FamilyMember.objects.bulk_create(
             FamilyMember(worker=worker, **member) for member in data["family"])
-    next_step = STEPS[min(STEPS.index(step) + 1, len(STEPS) - 1)] if step in STEPS else step
+    next_step = STEPS[min(STEPS.index(step) + 1, len(STEPS) - 1)]
     if STEPS.index(next_step) > STEPS.index(worker.draft_step):
         worker.draft_step = next_step
     try:
@@ -223,8 +236,9 @@ def worker_submit(*, actor, worker_id: int, request=None) -> Worker:
     worker.submitted_at = timezone.now()
     worker.decision_reason = ""
     worker.save()
-    _notify(worker, _("Shram Portal: your registration has been received and will be "
-                      "verified by the labour office."))
+    _notify(worker, gettext_lazy("Shram Portal: your registration %(ref)s has been received "
+                                 "and will be verified by the labour office."),
+            ref=worker.reference)
     return worker
 
 
@@ -265,21 +279,20 @@ def worker_approve(*, actor, worker_id: int, request=None) -> Worker:
     worker.decision_reason = ""
     worker.save()
     labour_card_issue(actor=actor, worker_id=worker.pk)
-    with override(worker.owner.preferred_language if worker.owner else "hi"):
-        _notify(worker, _("Shram Portal: your registration is approved. Registration number "
-                          "%(number)s. Your labour card can be downloaded.")
-                % {"number": worker.registration_number})
+    _notify(worker, gettext_lazy("Shram Portal: your registration is approved. Registration "
+                                 "number %(number)s. Your labour card can be downloaded."),
+            number=worker.registration_number)
     return worker
 
 
-def _decide(*, actor, worker_id: int, to: str, reason: str, request) -> Worker:
+def _decide(*, actor, worker_id: int, to: str, reason: str, request, message) -> Worker:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Write the reason, so that the worker knows what to do."),
                               code="reason_required")
     worker = _locked(worker_id)
     if worker.status == to:
-        return worker
+        return worker  # a repeated click: nothing changes, nobody is told twice
     if worker.status != S.SUBMITTED:
         raise ValidationError(_("Registration %(id)s is not awaiting verification (status "
                                 "%(s)s).") % {"id": worker.pk, "s": worker.status},
@@ -289,27 +302,24 @@ def _decide(*, actor, worker_id: int, to: str, reason: str, request) -> Worker:
     worker.decided_by = actor
     worker.decision_reason = reason
     worker.save()
+    _notify(worker, message, reason=reason[:100])
     return worker
 
 
 @transaction.atomic
 def worker_send_back(*, actor, worker_id: int, reason: str, request=None) -> Worker:
     """Send a submitted registration back to the worker for correction, with the reason."""
-    worker = _decide(actor=actor, worker_id=worker_id, to=S.SENT_BACK, reason=reason,
-                     request=request)
-    _notify(worker, _("Shram Portal: your registration needs a correction: %(reason)s")
-            % {"reason": reason[:100]})
-    return worker
+    return _decide(actor=actor, worker_id=worker_id, to=S.SENT_BACK, reason=reason,
+                   request=request, message=gettext_lazy(
+                       "Shram Portal: your registration needs a correction: %(reason)s"))
 
 
 @transaction.atomic
 def worker_reject(*, actor, worker_id: int, reason: str, request=None) -> Worker:
     """Reject a submitted registration, with the reason."""
-    worker = _decide(actor=actor, worker_id=worker_id, to=S.REJECTED, reason=reason,
-                     request=request)
-    _notify(worker, _("Shram Portal: your registration was not approved: %(reason)s")
-            % {"reason": reason[:100]})
-    return worker
+    return _decide(actor=actor, worker_id=worker_id, to=S.REJECTED, reason=reason,
+                   request=request, message=gettext_lazy(
+                       "Shram Portal: your registration was not approved: %(reason)s"))
 
 
 @transaction.atomic
@@ -365,9 +375,9 @@ def workers_expire(*, today: date | None = None) -> dict:
                 continue
             _transition(worker=worker, to=S.EXPIRED, actor=None, reason="validity ended")
             worker.save()
-            _notify(worker, _("Shram Portal: your registration %(number)s has expired. "
-                              "Renew it at the labour office or a CSC centre.")
-                    % {"number": worker.registration_number})
+            _notify(worker, gettext_lazy("Shram Portal: your registration %(number)s has "
+                                         "expired. Renew it at the labour office or a CSC "
+                                         "centre."), number=worker.registration_number)
             expired += 1
     reminded = 0
     soon = Worker.objects.filter(status=S.ACTIVE, valid_until__lte=today + timedelta(days=30),
@@ -379,10 +389,10 @@ def workers_expire(*, today: date | None = None) -> dict:
                 continue
             worker.expiry_reminded_on = today
             worker.save(update_fields=["expiry_reminded_on"])
-            _notify(worker, _("Shram Portal: your registration %(number)s expires on %(date)s. "
-                              "Please renew it in time.")
-                    % {"number": worker.registration_number,
-                       "date": worker.valid_until.strftime("%d/%m/%Y")})
+            _notify(worker, gettext_lazy("Shram Portal: your registration %(number)s expires "
+                                         "on %(date)s. Please renew it in time."),
+                    number=worker.registration_number,
+                    date=worker.valid_until.strftime("%d/%m/%Y"))
             reminded += 1
     return {"expired": expired, "reminded": reminded}
 

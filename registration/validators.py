@@ -17,6 +17,8 @@ PHOTO_MAX_BYTES = 2 * 1024 * 1024
 DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
 DOCUMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 PHOTO_MAX_SIDE = 800
+# A small file can hold a huge image (a "decompression bomb"): refuse before decoding.
+PHOTO_MAX_PIXELS = 40_000_000
 
 # Age limits (inclusive, in completed years on the day of application) by category:
 # unorganised workers 16-59 (e-Shram), BOC workers 18-60 (BOCW Act s.12).
@@ -26,7 +28,7 @@ AGE_LIMITS = {"unorganised": (16, 59), "boc": (18, 60), "migrant": (16, 59), "gi
 def clean_aadhaar(value: str) -> str:
     """Return the 12 digits of a valid Aadhaar number, or raise ``ValidationError``."""
     digits = re.sub(r"[\s-]", "", value or "")
-    if not re.fullmatch(r"\d{12}", digits):
+    if not re.fullmatch(r"[0-9]{12}", digits):
         raise ValidationError(_("Aadhaar number must be 12 digits."), code="aadhaar_length")
     try:
         aadhaar.validate(digits)
@@ -47,7 +49,8 @@ def clean_person_name(value: str) -> str:
         if kind[0] in ("L", "M") or char in " .'-":
             continue
         raise ValidationError(
-            _("A name may have only letters (in any script), spaces, dots and hyphens."),
+            _("A name may have only letters (in any script), spaces, dots, apostrophes and "
+              "hyphens."),
             code="name_characters")
     if not any(unicodedata.category(c)[0] == "L" for c in name):
         raise ValidationError(_("Enter the name in letters."), code="name_characters")
@@ -68,7 +71,7 @@ def clean_ifsc(value: str) -> str:
 def clean_account_number(value: str) -> str:
     """Return a bank account number of 9 to 18 digits."""
     digits = re.sub(r"\s", "", value or "")
-    if not re.fullmatch(r"\d{9,18}", digits):
+    if not re.fullmatch(r"[0-9]{9,18}", digits):
         raise ValidationError(_("A bank account number has 9 to 18 digits."),
                               code="account_length")
     return digits
@@ -104,6 +107,9 @@ def clean_photo(upload) -> bytes:
         if image.format not in ("JPEG", "PNG"):
             raise ValidationError(_("The photo must be a JPEG or PNG image."),
                                   code="photo_type")
+        if image.width * image.height > PHOTO_MAX_PIXELS:
+            raise ValidationError(_("The photo is too large. Take it again with a lower "
+                                    "resolution."), code="photo_pixels")
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise ValidationError(_("This file is not a photo we can read. Use a JPEG or PNG."),

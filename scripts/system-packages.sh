@@ -3,7 +3,7 @@
 # compiling translations; fonts-noto-core for Devanagari on labour cards (WeasyPrint).
 # chromium for the browser tests (Playwright drives the Debian build; none is downloaded).
 set -e
-PACKAGES="gettext fonts-noto-core chromium"
+PACKAGES="gettext fonts-noto-core libharfbuzz-subset0 chromium"
 missing=""
 for pkg in $PACKAGES; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"

@@ -250,6 +250,8 @@ OTP_RATE_LIMITS = {
     "otp_verify": "60/m/ip",
 }
 SMS_BACKEND = env("SMS_BACKEND", default="core.sms.ConsoleSMSBackend")
+# Language of SMS to a worker who has no login of their own (registered by an operator).
+SMS_LANGUAGE = env("SMS_LANGUAGE", default="hi")
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout, not an absolute one
@@ -297,5 +299,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # fontTools logs every glyph subset of every card at INFO.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import path, re_path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -568,6 +568,6 @@ urls = [
     path("worker/<uuid:uuid>/edit/review/", WorkerReviewSubmitView.as_view(),
          name="worker_submit"),
     path("worker/<uuid:uuid>/edit/<slug:step>/", WorkerStepView.as_view(), name="worker_step"),
-    path("worker/<uuid:uuid>/<slug:decision>/", WorkerDecisionView.as_view(),
-         name="worker_decision"),
+    re_path(r"^worker/(?P<uuid>[0-9a-f-]{36})/(?P<decision>approve|send-back|reject|renew)/$",
+            WorkerDecisionView.as_view(), name="worker_decision"),
 ]

@@ -21,22 +21,6 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 TIMEOUT = 30
 
 
-@pytest.fixture(scope="module", autouse=True)
-def empty_tables_before_the_first_restore(django_db_setup, django_db_blocker):
-    """Empty the tables once, so that the serialized restore inserts rather than re-saves.
-
-    The migrated occupation list left rows in the append-only history table
-    registration_occupationevent; restoring over them is an UPDATE the trigger
-    refuses (reported: core/audit_schema.py should let a no-op UPDATE through).
-    TRUNCATE is allowed, and the restore before each test puts the rows back.
-    """
-    from django.core.management import call_command
-
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, reset_sequences=False,
-                     verbosity=0)
-
-
 @pytest.fixture(autouse=True)
 def no_card_render(monkeypatch):
     """Card PDFs are not the subject here; approvals only enqueue them."""
