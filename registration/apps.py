@@ -7,4 +7,4 @@ class RegistrationConfig(AppConfig):
     verbose_name = _("Worker registration")
 
     def ready(self):
-        from registration import home, job_handlers, scoping_rules  # noqa: F401
+        from registration import home, imports, job_handlers, scoping_rules  # noqa: F401

@@ -14,3 +14,11 @@ def labour_card_render_task(self, card_id: int) -> None:
 @shared_task
 def workers_expire_task() -> dict:
     return services.workers_expire()
+
+
+@shared_task
+def worker_import_uploads_purge_task() -> int:
+    # Uploaded files hold clear Aadhaar numbers: unconfirmed ones do not stay.
+    from registration.imports import worker_import_uploads_purge
+
+    return worker_import_uploads_purge()

@@ -167,6 +167,8 @@ CELERY_BEAT_SCHEDULE = {
                      "schedule": crontab(hour=2, minute=15)},
     "registration-expiry": {"task": "registration.tasks.workers_expire_task",
                             "schedule": crontab(hour=1, minute=30)},
+    "registration-import-purge": {"task": "registration.tasks.worker_import_uploads_purge_task",
+                                  "schedule": crontab(hour=1, minute=45)},
 }
 # /health/ reports the Celery worker only where one is meant to run.
 HEALTH_CHECK_CELERY = env.bool("HEALTH_CHECK_CELERY", default=not CELERY_TASK_ALWAYS_EAGER)

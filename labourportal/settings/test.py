@@ -1,5 +1,8 @@
 """Test profile: the base settings with fast and capturing backends swapped in."""
 
+import os
+import tempfile
+
 from .base import *  # noqa: F401,F403
 
 DEBUG = False
@@ -9,7 +12,13 @@ CELERY_TASK_ALWAYS_EAGER = True
 HEALTH_CHECK_CELERY = False
 # Local memory cache per test process: rate limits and lockouts reset per test.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Files written by tests go to a folder of this run, not to the development one; the
+# environment passes it on to processes the tests start (a real Celery worker).
+PRIVATE_MEDIA_ROOT = os.environ.setdefault("TEST_PRIVATE_MEDIA_ROOT",
+                                           tempfile.mkdtemp(prefix="shram-test-private-"))
 STORAGES = {
     **STORAGES,  # noqa: F405
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -12,6 +12,7 @@
         .then(function (r) { return r.json(); })
         .then(function (data) {
           var first = block.options[0];
+          var chosen = block.value;
           block.innerHTML = "";
           if (first && first.value === "") { block.appendChild(first); }
           data.blocks.forEach(function (b) {
@@ -20,6 +21,9 @@
             option.textContent = b.name;
             block.appendChild(option);
           });
+          // A choice made while the list was loading is kept when it still applies.
+          block.value = chosen;
+          if (block.value !== chosen) { block.value = ""; }
         });
     });
   });
