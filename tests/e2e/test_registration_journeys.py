@@ -32,7 +32,7 @@ def photo_file(tmp_path):
 def worker_logs_in(j, mobile: str) -> None:
     page = j.page
     j.goto("/")
-    page.get_by_role("link", name=j.t("Worker login", "श्रमिक लॉगिन")).first.click()
+    page.get_by_role("link", name=j.t("Worker login", "श्रमिक लॉग इन")).first.click()
     page.get_by_label(j.t("Mobile number", "मोबाइल नंबर")).fill(mobile)
     page.get_by_role("button", name=j.t("Send code", "कोड भेजें")).click()
     page.get_by_label(j.t("6-digit code", "6 अंकों का कोड")).fill(last_code_sent_to(mobile))
