@@ -36,9 +36,14 @@ def worker_database_url() -> str:
 
 def reset_broker_pools():
     """Drop Celery's cached connections so a changed broker_url takes effect."""
+    from kombu import pools
+
     app.pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps producer pools per connection process-wide; eager tasks after this
+    # test still take a producer from there (for the serializer).
+    pools.reset()
 
 
 @pytest.fixture

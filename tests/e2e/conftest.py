@@ -17,10 +17,6 @@ import pytest
 
 from core.sms import CapturingSMSBackend
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests
-# make around it are ordinary synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -43,10 +39,15 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(pytest.mark.slow)
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(monkeypatch):
+    """Chromium for one test (a session-wide Playwright would leave its event loop
+    running under every later test, and Django then refuses ORM calls)."""
     from playwright.sync_api import sync_playwright
 
+    # While Playwright's loop runs in this thread, the test's own ORM calls are
+    # ordinary synchronous calls between browser steps.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from core.roles import RoleCode as R
 from registration.models import Worker
@@ -111,7 +112,7 @@ def test_worker_registers_themself_and_downloads_the_card(journey, raipur, photo
                       photo_file=photo_file)
     worker = Worker.objects.get(mobile="9876543210")
     assert worker.status == Worker.Status.SUBMITTED
-    assert page.get_by_text(worker.reference).first.is_visible()
+    expect(page.get_by_text(worker.reference).first).to_be_visible()
     j.check_page("acknowledgement")
 
     officer = UserFactory(username="officer.e2e", roles=[R.LABOUR_OFFICER],
@@ -179,5 +180,5 @@ def test_officer_sends_back_then_approves_from_the_queue(journey, raipur):
     page.get_by_role("button", name=j.t("Yes, confirm", "हाँ, पुष्टि करें")).click()
     worker.refresh_from_db()
     assert worker.status == Worker.Status.ACTIVE
-    assert page.get_by_text(worker.registration_number).first.is_visible()
+    expect(page.get_by_text(worker.registration_number).first).to_be_visible()
     j.check_page("approved")

@@ -97,7 +97,8 @@ def mixed_rows(personas, block_a, block_b):
     existing = valid_aadhaar()
     WorkerFactory(aadhaar=existing)
     repeated = valid_aadhaar()
-    bad_checksum = valid_aadhaar()[:-1] + str((int(valid_aadhaar()[-1]) + 1) % 10)
+    number = valid_aadhaar()
+    bad_checksum = number[:-1] + str((int(number[-1]) + 1) % 10)
     rows = [
         good_row(aadhaar=repeated),                                  # 2 new
         good_row(aadhaar=bad_checksum),                              # 3 invalid
