@@ -26,6 +26,17 @@ from registration.validators import (
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class NoEchoTextInput(forms.TextInput):
+    """A text box that never writes its value back into the page.
+
+    For Aadhaar and bank account numbers: a form shown again with an error must not
+    put the number into HTML (caches, saved pages, screenshots); it is typed again.
+    """
+
+    def format_value(self, value):
+        return None
+
+
 class MobileField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Mobile number"))
@@ -66,7 +77,7 @@ class OfficerStartForm(forms.Form):
 
 class PersonalForm(forms.ModelForm):
     aadhaar = forms.CharField(label=_("Aadhaar number"), max_length=14, required=False,
-                              widget=forms.TextInput(attrs={"inputmode": "numeric",
+                              widget=NoEchoTextInput(attrs={"inputmode": "numeric",
                                                             "autocomplete": "off"}))
 
     class Meta:
@@ -169,11 +180,11 @@ class WorkForm(forms.ModelForm):
 class BankForm(forms.ModelForm):
     account_number = forms.CharField(label=_("Bank account number"), max_length=20,
                                      required=False,
-                                     widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                     widget=NoEchoTextInput(attrs={"inputmode": "numeric",
                                                                    "autocomplete": "off"}))
     account_number_again = forms.CharField(label=_("Account number again"), max_length=20,
                                            required=False,
-                                           widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                           widget=NoEchoTextInput(attrs={"inputmode": "numeric",
                                                                          "autocomplete": "off"}))
 
     class Meta:
