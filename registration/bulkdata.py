@@ -56,7 +56,7 @@ SELECT
     '',
     CASE WHEN i %% 20 = 0 THEN NULL
          ELSE %(state)s || '-' || (%(codes)s::text[])[1 + i %% %(nd)s] || '-2025-'
-              || lpad(i::text, 7, '0') END,
+              || lpad((i / %(nd)s)::text, 7, '0') END,
     CASE WHEN i %% 20 = 0 THEN NULL ELSE (now() - ((i %% 90) || ' days')::interval)::date END,
     false, now(), now()
 FROM generate_series(%(start)s, %(stop)s) AS i

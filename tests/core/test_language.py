@@ -35,3 +35,36 @@ def test_hindi_page_shows_hindi_text(client):
     client.post(reverse("core:language_set"), {"language": "hi", "next": "/"})
     page = client.get(reverse("core:worker_login")).content.decode()
     assert "मोबाइल" in page
+
+
+@pytest.mark.django_db
+def test_the_language_buttons_carry_a_csrf_token_and_work_with_csrf_checks_on():
+    import re
+
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/").content.decode()
+    form = page[page.index('class="language-switch"'):]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = client.post("/language/", {"language": "hi", "next": "/",
+                                          "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert client.cookies["portal_language"].value == "hi"
+
+
+def test_the_logout_button_carries_a_csrf_token_and_logs_out(personas):
+    import re
+
+    from django.test import Client
+
+    from tests.conftest import mfa_login
+
+    client = Client(enforce_csrf_checks=True)
+    mfa_login(client, personas["officer_a"])
+    page = client.get("/").content.decode()
+    form = page[page.index('action="/accounts/logout/"'):]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = client.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session

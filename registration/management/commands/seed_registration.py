@@ -47,10 +47,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=120)
+        parser.add_argument("--fast", action="store_true",
+                            help="generate COUNT approved synthetic workers in SQL (state "
+                                 "scale: --fast --count 10000000), without demo steps")
 
-    def handle(self, *args, count, **options):
+    def handle(self, *args, count, fast, **options):
         if not settings.DEBUG:
             raise CommandError("seed_registration is for development only (DEBUG off).")
+        if fast:
+            self._fast(count)
+            return
         officer = User.objects.get(username="officer.raipur")
         raipur = District.objects.get(state__code="CG", code="RPR")
         self._demo_worker_profile(officer, raipur)
@@ -136,6 +142,20 @@ class Command(BaseCommand):
                 services.worker_approve(actor=approver, worker_id=worker.pk)
             made += 1
         self.stdout.write(f"Registrations: {made} demo workers, 1 camp, 2 district targets")
+
+    def _fast(self, count: int) -> None:
+        from registration.bulkdata import workers_generate
+
+        officer = User.objects.get(username="officer.raipur")
+        districts = list(District.objects.filter(state__code=settings.PORTAL_STATE_CODE)
+                         .values_list("pk", "code"))
+        start = (Worker.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+        seconds = workers_generate(
+            count=count, start=start, registered_by_id=officer.pk, districts=districts,
+            state_code=settings.PORTAL_STATE_CODE,
+            occupation_id=Occupation.objects.first().pk,
+            progress=lambda done, total: self.stdout.write(f"  {done:,}/{total:,}"))
+        self.stdout.write(f"Generated {count:,} synthetic workers in {seconds:.0f} s")
 
     def _demo_worker_profile(self, officer, raipur):
         """Give the demo worker login an approved registration with a card."""
