@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Block, District
+from core.models import Block, District, Village
 from core.validators import normalise_mobile
 from registration.models import Camp, FamilyMember, Occupation, Worker, WorkerDocument
 from registration.validators import (
@@ -123,12 +123,12 @@ class PersonalForm(forms.ModelForm):
 class AddressForm(forms.ModelForm):
     class Meta:
         model = Worker
-        fields = ["district", "block", "address_line", "pincode"]
+        fields = ["district", "block", "village", "address_line", "pincode"]
 
     def __init__(self, *args, districts=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.fields:
-            self.fields[name].required = name != "pincode"
+            self.fields[name].required = name not in ("pincode", "village")
         self.fields["district"].queryset = districts
         district_id = self.data.get(self.add_prefix("district")) or self.instance.district_id
         try:
@@ -136,8 +136,16 @@ class AddressForm(forms.ModelForm):
         except (TypeError, ValueError):
             district_id = None
         self.fields["block"].queryset = Block.objects.filter(district_id=district_id)
-        # The block list follows the district chosen (static/registration/js/blocks.js).
+        block_id = self.data.get(self.add_prefix("block")) or self.instance.block_id
+        try:
+            block_id = int(block_id) if block_id else None
+        except (TypeError, ValueError):
+            block_id = None
+        # Villages of one block only: a select of a few hundred, never of thousands.
+        self.fields["village"].queryset = Village.objects.filter(block_id=block_id)
+        # Each list follows the choice above it (static/registration/js/blocks.js).
         self.fields["district"].widget.attrs["data-blocks-target"] = self.add_prefix("block")
+        self.fields["block"].widget.attrs["data-villages-target"] = self.add_prefix("village")
 
     def clean_pincode(self):
         pincode = (self.cleaned_data.get("pincode") or "").strip()

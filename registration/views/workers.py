@@ -15,10 +15,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from core.audit import audit_event_record
-from core.models import AuditEvent, Block
+from core.models import AuditEvent, Block, Village
 from core.otp import otp_send, otp_verify
 from core.roles import RoleCode as R
 from core.scoping import scoped
+from core.selectors import object_history
 from core.views.base import PortalListView, RoleRequiredMixin
 from registration import forms, selectors, services
 from registration.filters import WorkerFilter
@@ -391,6 +392,11 @@ class WorkerDetailView(WorkerObjectMixin, TemplateView):
         context["can_edit"] = worker.is_editable and user.has_role(
             R.WORKER, R.CSC_OPERATOR, *STAFF_REGISTRARS)
         context["just_submitted"] = self.request.GET.get("submitted") == "1"
+        # Officers and admins see the record's row history on its page (the worker sees
+        # theirs under "who saw or changed my record").
+        if user.has_role(R.LABOUR_OFFICER, R.DISTRICT_ADMIN, R.STATE_ADMIN):
+            context["changes"] = list(object_history(obj=worker)[:50])
+        context["is_state_admin"] = user.has_role(R.STATE_ADMIN)
         return context
 
 
@@ -552,12 +558,25 @@ class BlocksView(RoleRequiredMixin, View):
         return JsonResponse({"blocks": [{"id": b.pk, "name": b.name} for b in blocks]})
 
 
+class VillagesView(BlocksView):
+    """The villages of a block, for the cascading select."""
+
+    def get(self, request):
+        try:
+            block_id = int(request.GET.get("block", ""))
+        except ValueError:
+            return JsonResponse({"villages": []})
+        villages = Village.objects.filter(block_id=block_id).order_by("name_en")
+        return JsonResponse({"villages": [{"id": v.pk, "name": v.name} for v in villages]})
+
+
 urls = [
     path("new/", WorkerStartView.as_view(), name="worker_start"),
     path("new/consent/", WorkerConsentView.as_view(), name="worker_consent"),
     path("workers/", WorkerListView.as_view(), name="worker_list"),
     path("queue/", WorkerQueueView.as_view(), name="worker_queue"),
     path("blocks/", BlocksView.as_view(), name="blocks"),
+    path("villages/", VillagesView.as_view(), name="villages"),
     path("worker/<uuid:uuid>/", WorkerDetailView.as_view(), name="worker_detail"),
     path("worker/<uuid:uuid>/review/", WorkerReviewView.as_view(), name="worker_review"),
     path("worker/<uuid:uuid>/photo/", WorkerPhotoView.as_view(), name="worker_photo"),

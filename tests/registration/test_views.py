@@ -365,3 +365,56 @@ def test_worker_sees_which_officer_reviewed_their_registration(client, login, pe
     page = client.get(reverse("core:my_record_history")).content.decode()
     assert "officer.a" in page
     assert "Sensitive record viewed" in page or "sensitive" in page.lower()
+
+
+def test_officer_sees_the_records_change_history_on_its_page(client, login, personas,
+                                                             district_a):
+    worker = WorkerFactory(district=district_a)
+    login(personas["officer_a"])
+    client.post(reverse("registration:worker_decision", args=[worker.uuid, "approve"]))
+    page = client.get(worker.get_absolute_url())
+    assert page.context["changes"], "no history shown"
+    assert "History of this record" in page.content.decode()
+
+
+def test_state_admin_can_prove_every_change_and_view_of_a_workers_record(
+        client, login, personas, district_a):
+    from core.audit_chain import audit_seal
+
+    worker = WorkerFactory(district=district_a)
+    login(personas["officer_a"])
+    client.get(reverse("registration:worker_review", args=[worker.uuid]))
+    client.post(reverse("registration:worker_decision", args=[worker.uuid, "approve"]))
+    client.logout()
+    audit_seal()
+    login(personas["state_admin"])
+    detail = client.get(worker.get_absolute_url()).content.decode()
+    audit_url = reverse("core:record_audit", args=["registration.worker", worker.pk])
+    assert audit_url in detail
+    page = client.get(audit_url)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "officer.a" in body  # the review (a sensitive read) and the approval
+
+
+def test_the_address_step_keeps_a_village_of_the_chosen_block_only(client, login, personas,
+                                                                   district_a):
+    from tests.core.factories import VillageFactory
+
+    block = BlockFactory(district=district_a)
+    village = VillageFactory(block=block)
+    elsewhere = VillageFactory()
+    login(personas["officer_a"])
+    client.post(reverse("registration:worker_start"), {"mobile": "9876544444",
+                                                       "district": district_a.pk})
+    worker = Worker.objects.get()
+    data = {"district": district_a.pk, "block": block.pk, "address_line": "Ward 1"}
+    wrong = client.post(step_url(worker, "address"), {**data, "village": elsewhere.pk})
+    assert wrong.status_code == 200
+    worker.refresh_from_db()
+    assert worker.village is None
+    client.post(step_url(worker, "address"), {**data, "village": village.pk})
+    worker.refresh_from_db()
+    assert worker.village == village
+    villages = client.get(reverse("registration:villages") + f"?block={block.pk}").json()
+    assert villages == {"villages": [{"id": village.pk, "name": village.name}]}

@@ -1,30 +1,41 @@
-// The block list follows the district chosen (cascading select, no inline script).
+// Cascading selects: the block list follows the district, the village list the block
+// (no inline script; the URLs come from data- attributes of the script tag).
 (function () {
   "use strict";
   var script = document.getElementById("blocks-script");
   if (!script) { return; }
-  var url = script.getAttribute("data-blocks-url");
-  document.querySelectorAll("select[data-blocks-target]").forEach(function (district) {
-    var block = document.getElementById("id_" + district.getAttribute("data-blocks-target"));
-    if (!block) { return; }
-    district.addEventListener("change", function () {
-      fetch(url + "?district=" + encodeURIComponent(district.value), {credentials: "same-origin"})
-        .then(function (r) { return r.json(); })
-        .then(function (data) {
-          var first = block.options[0];
-          var chosen = block.value;
-          block.innerHTML = "";
-          if (first && first.value === "") { block.appendChild(first); }
-          data.blocks.forEach(function (b) {
-            var option = document.createElement("option");
-            option.value = b.id;
-            option.textContent = b.name;
-            block.appendChild(option);
-          });
-          // A choice made while the list was loading is kept when it still applies.
-          block.value = chosen;
-          if (block.value !== chosen) { block.value = ""; }
-        });
+
+  function refill(select, items) {
+    var first = select.options[0];
+    var chosen = select.value;
+    select.innerHTML = "";
+    if (first && first.value === "") { select.appendChild(first); }
+    items.forEach(function (item) {
+      var option = document.createElement("option");
+      option.value = item.id;
+      option.textContent = item.name;
+      select.appendChild(option);
     });
-  });
+    // A choice made while the list was loading is kept when it still applies.
+    select.value = chosen;
+    if (select.value !== chosen) { select.value = ""; }
+    select.dispatchEvent(new Event("change"));
+  }
+
+  function follow(parentAttr, url, param, key) {
+    document.querySelectorAll("select[" + parentAttr + "]").forEach(function (parent) {
+      var child = document.getElementById("id_" + parent.getAttribute(parentAttr));
+      if (!child || !url) { return; }
+      parent.addEventListener("change", function () {
+        if (!parent.value) { refill(child, []); return; }
+        fetch(url + "?" + param + "=" + encodeURIComponent(parent.value),
+              {credentials: "same-origin"})
+          .then(function (r) { return r.json(); })
+          .then(function (data) { refill(child, data[key]); });
+      });
+    });
+  }
+
+  follow("data-blocks-target", script.getAttribute("data-blocks-url"), "district", "blocks");
+  follow("data-villages-target", script.getAttribute("data-villages-url"), "block", "villages");
 })();
