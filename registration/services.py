@@ -86,6 +86,15 @@ def _locked(worker_id: int) -> Worker:
     return Worker.objects.select_for_update().get(pk=worker_id)
 
 
+def _locked_editable(worker_id: int) -> Worker:
+    """Lock a worker that may still be changed (a draft or a sent-back registration)."""
+    worker = _locked(worker_id)
+    if not worker.is_editable:
+        raise ValidationError(_("This registration can no longer be changed."),
+                              code="not_editable")
+    return worker
+
+
 @transaction.atomic
 def worker_draft_create(*, actor, channel: str, mobile: str, district, camp: Camp | None = None,
                         consent_at=None, request=None) -> Worker:
@@ -118,10 +127,7 @@ def worker_step_save(*, actor, worker_id: int, step: str, data: dict, request=No
     """Save one step of the form into the draft (or a sent-back record)."""
     if step not in STEPS:
         raise ValidationError(_("Unknown step %(step)s.") % {"step": step}, code="bad_step")
-    worker = _locked(worker_id)
-    if not worker.is_editable:
-        raise ValidationError(_("This registration can no longer be changed."),
-                              code="not_editable")
+    worker = _locked_editable(worker_id)
     for field in STEP_FIELDS.get(step, []):
         if field in data:
             setattr(worker, field, data[field])
@@ -163,10 +169,7 @@ def _aadhaar_set(worker: Worker, number: str) -> None:
 @transaction.atomic
 def worker_photo_set(*, actor, worker_id: int, jpeg: bytes, request=None) -> Worker:
     """Store the worker's (already re-encoded) photo."""
-    worker = _locked(worker_id)
-    if not worker.is_editable:
-        raise ValidationError(_("This registration can no longer be changed."),
-                              code="not_editable")
+    worker = _locked_editable(worker_id)
     worker.photo.save(f"{worker.uuid}.jpg", ContentFile(jpeg), save=False)
     worker.save(update_fields=["photo", "updated_at"])
     return worker
@@ -176,10 +179,7 @@ def worker_photo_set(*, actor, worker_id: int, jpeg: bytes, request=None) -> Wor
 def worker_document_add(*, actor, worker_id: int, kind: str, upload, content_type: str,
                         request=None) -> WorkerDocument:
     """Attach a checked document to the worker's registration."""
-    worker = _locked(worker_id)
-    if not worker.is_editable:
-        raise ValidationError(_("This registration can no longer be changed."),
-                              code="not_editable")
+    worker = _locked_editable(worker_id)
     content = upload.read()
     document = WorkerDocument(worker=worker, kind=kind, original_name=upload.name[:200],
                               content_type=content_type, size=len(content),
@@ -193,10 +193,7 @@ def worker_document_add(*, actor, worker_id: int, kind: str, upload, content_typ
 @transaction.atomic
 def worker_document_remove(*, actor, worker_id: int, document_id: int, request=None) -> None:
     """Remove a document from a registration that is still being prepared."""
-    worker = _locked(worker_id)
-    if not worker.is_editable:
-        raise ValidationError(_("This registration can no longer be changed."),
-                              code="not_editable")
+    worker = _locked_editable(worker_id)
     worker.documents.filter(pk=document_id).delete()
 
 
