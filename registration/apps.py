@@ -7,4 +7,9 @@ class RegistrationConfig(AppConfig):
     verbose_name = _("Worker registration")
 
     def ready(self):
+        from core.crypto import encrypted_field_register
         from registration import home, imports, job_handlers, scoping_rules  # noqa: F401
+        from registration.models import AadhaarVault, Worker
+
+        encrypted_field_register(AadhaarVault, "ciphertext")
+        encrypted_field_register(Worker, "bank_account_encrypted")
