@@ -95,7 +95,13 @@ def main() -> None:
         {"name": f"bulk print of {sheet_cards} cards on A4 (one PDF, "
                  f"{len(pdf) // 1024} KiB)", "value": sheet_rate, "unit": "cards/s",
          "baseline": {"name": "bare WeasyPrint, plain card pages", "value": baseline_rate},
-         "goal": ">= 8.3 cards/s (1,000 in under 2 minutes)", "passed": sheet_rate >= 8.3},
+         "goal": ">= 8.3 cards/s (1,000 in under 2 minutes)", "passed": sheet_rate >= 8.3,
+         "higher_is_better": True,
+         "note": "profiled on 100 cards: building the context (photos, QR codes) 1.5 s, "
+                 "WeasyPrint layout 7.5 s, writing the PDF 2.6 s (embedding full fonts "
+                 "instead of subsets saves nothing). Layout dominates and runs on one "
+                 "core; the fix is to render chunks as parallel Celery tasks and join "
+                 "them (performance issue)."},
     ], command=f"make bench SCALE={scale}")
 
 

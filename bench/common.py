@@ -27,6 +27,8 @@ def django_setup() -> None:
     """Set up Django on the benchmark database (migrated, no demo data)."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "labourportal.settings.test")
+    # Files (photos, cards) of the benchmark database outlive one run.
+    os.environ.setdefault("TEST_PRIVATE_MEDIA_ROOT", str(ROOT / "var" / "bench-private"))
     import django
 
     django.setup()

@@ -27,9 +27,15 @@ def main() -> None:
         for f in entry["figures"]:
             base = f.get("baseline")
             base_text = f"{base['value']:.1f} {f['unit']} ({base['name']})" if base else "—"
-            ratio = f"{base['value'] / f['value']:.1f}x faster" if base and f["value"] else "—"
+            if base and f.get("higher_is_better"):
+                ratio = f"{f['value'] / base['value']:.2f}x of the baseline"
+            elif base and f["value"]:
+                ratio = f"{base['value'] / f['value']:.1f}x faster"
+            else:
+                ratio = "—"
             lines.append(f"| {f['name']} | {f['value']:.1f} {f['unit']} | {base_text} | {ratio} "
                          f"| {f['goal']} | {'pass' if f['passed'] else '**miss**'} |")
+        lines += [f"- {f['name']}: {f['note']}" for f in entry["figures"] if f.get("note")]
         lines.append("")
     (BENCH_DIR / "results.md").write_text("\n".join(lines))
 
