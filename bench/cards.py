@@ -42,7 +42,8 @@ def workers_with_cards(count: int):
     workers = list(active.order_by("pk")[:count])
     photo = (Path(__file__).resolve().parent / "data" / "photo.jpg")
     for worker in workers:
-        if not worker.photo:
+        # The database may outlive the checkout that stored the photos (another clone).
+        if not worker.photo or not worker.photo.storage.exists(worker.photo.name):
             worker.photo.save(f"{worker.uuid}.jpg", ContentFile(photo.read_bytes()))
     LabourCard.objects.filter(worker__in=workers).delete()
     LabourCard.objects.bulk_create(LabourCard(worker=w, version=1, status="ready")
