@@ -22,3 +22,6 @@ STORAGES = {
                 "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Request threads of the browser tests' live server must not keep their connections
+# (the test database could not be dropped at the end).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -51,6 +51,11 @@ def browser(monkeypatch):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
+        # While Playwright runs, the test's ORM calls get connections of their own
+        # context; close them here, or the test database cannot be dropped at the end.
+        from django.db import connections
+
+        connections.close_all()
         browser.close()
 
 
