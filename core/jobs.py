@@ -24,3 +24,11 @@ def job_handler(kind: str):
 
 def handler_for(kind: str) -> Callable:
     return _handlers[kind]
+
+
+class JobContinues:
+    """Returned by a handler that handed its work to other tasks (chunks run in parallel).
+
+    The job stays running; the task that finishes the last part calls
+    ``core.services.job_finish`` (or ``job_fail``).
+    """

@@ -48,6 +48,18 @@ def job_progress(*, job_id, done: int, total: int | None = None, message: str = 
     Job.objects.filter(pk=job_id).update(**fields)
 
 
+def job_finish(*, job_id, result: dict) -> None:
+    """Mark a job done with its result."""
+    Job.objects.filter(pk=job_id).update(status=Job.Status.DONE, finished_at=timezone.now(),
+                                         result=result)
+
+
+def job_fail(*, job_id, message: str) -> None:
+    """Mark a job failed, with a short message for its page (no personal data)."""
+    Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, finished_at=timezone.now(),
+                                         message=message[:300])
+
+
 def worker_heartbeat_record(*, name: str = "celery") -> WorkerHeartbeat:
     """Record that a Celery worker is alive and running tasks."""
     beat, _created = WorkerHeartbeat.objects.update_or_create(

@@ -6,9 +6,9 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from core.jobs import handler_for
+from core.jobs import JobContinues, handler_for
 from core.models import Job
-from core.services import worker_heartbeat_record
+from core.services import job_finish, worker_heartbeat_record
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +37,9 @@ def job_run_task(self, job_id: str):
             message=f"{type(exc).__name__}"[:300],
         )
         raise
-    Job.objects.filter(pk=job_id).update(
-        status=Job.Status.DONE, finished_at=timezone.now(), result=result or {},
-    )
+    if isinstance(result, JobContinues):
+        return  # other tasks finish it
+    job_finish(job_id=job_id, result=result or {})
 
 
 @shared_task

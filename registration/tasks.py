@@ -22,3 +22,10 @@ def worker_import_uploads_purge_task() -> int:
     from registration.imports import worker_import_uploads_purge
 
     return worker_import_uploads_purge()
+
+
+@shared_task
+def card_print_part_task(job_id: str, index: int) -> None:
+    from registration.job_handlers import card_print_part
+
+    card_print_part(job_id=job_id, index=index)

@@ -440,6 +440,53 @@ def test_printing_a_camp_makes_one_pdf_with_five_cards_a_page(
                                      object_id=str(job.pk), detail__cards=6).exists()
 
 
+def test_a_large_print_is_rendered_in_parts_and_joined_into_one_pdf_in_order(
+        approve, login, personas, client, district_a, django_capture_on_commit_callbacks,
+        monkeypatch):
+    from django.core.files.storage import default_storage
+
+    from registration import job_handlers
+
+    monkeypatch.setattr(job_handlers, "PART_SIZE", 5)
+    camp = CampFactory(district=district_a)
+    workers = [approve(render=False, channel=Worker.Channel.CAMP, camp=camp)
+               for _n in range(12)]
+    login(personas["officer_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("registration:card_print"), {"camp": camp.pk})
+    job = Job.objects.get(kind="card_print")
+    assert (job.status, job.done, job.total) == (Job.Status.DONE, 12, 12)
+    assert job.result == {"cards": 12}
+    with job.result_file.open("rb") as handle:
+        data = handle.read()
+    assert len(pypdf.PdfReader(io.BytesIO(data)).pages) == 3  # 5 + 5 + 2 cards
+    text = pdf_text(data)
+    numbers = sorted(w.registration_number for w in workers)
+    assert [text.index(n) for n in numbers] == sorted(text.index(n) for n in numbers)
+    assert not default_storage.exists(job_handlers._part_path(job.pk, 0))
+
+
+def test_a_part_run_twice_joins_the_print_only_once(
+        approve, login, personas, client, district_a, django_capture_on_commit_callbacks,
+        monkeypatch):
+    from registration import job_handlers
+
+    monkeypatch.setattr(job_handlers, "PART_SIZE", 2)
+    camp = CampFactory(district=district_a)
+    for _n in range(3):
+        approve(render=False, channel=Worker.Channel.CAMP, camp=camp)
+    login(personas["officer_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("registration:card_print"), {"camp": camp.pk})
+    job = Job.objects.get(kind="card_print")
+    first_file = job.result_file.name
+    job_handlers.card_print_part(job_id=job.pk, index=1)  # a redelivered task
+    job.refresh_from_db()
+    assert job.result_file.name == first_file
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT,
+                                     object_id=str(job.pk)).count() == 1
+
+
 def test_printing_ticked_workers_skips_those_outside_the_officers_district(
         approve, login, personas, client, district_b, django_capture_on_commit_callbacks):
     mine = [approve(render=False) for _n in range(2)]
