@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -467,13 +467,17 @@ def _insert(rows: list[_Row], *, user, mode: str, job_id) -> None:
 
 
 def _insert_events(workers: list[Worker], now) -> None:
+    """Write the row-history insert events of a batch in one INSERT ... SELECT."""
     event_model = Worker.pgh_event_model
-    tracked = [f.attname for f in event_model._meta.concrete_fields
+    columns = [f.column for f in event_model._meta.concrete_fields
                if not f.name.startswith("pgh_")]
-    event_model.objects.bulk_create(
-        event_model(pgh_obj_id=worker.pk, pgh_label="insert", pgh_created_at=now,
-                    **{name: getattr(worker, name) for name in tracked})
-        for worker in workers)
+    names = ", ".join(f'"{column}"' for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{event_model._meta.db_table}" '  # noqa: S608
+            f'(pgh_created_at, pgh_label, pgh_obj_id, {names}) '
+            f'SELECT %s, %s, id, {names} FROM "{Worker._meta.db_table}" WHERE id = ANY(%s)',
+            [now, "insert", [worker.pk for worker in workers]])
 
 
 class _SideProgress:
