@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Block
 from core.scoping import scoped
+from registration.identity import aadhaar_hash
 from registration.models import Camp, Worker
 
 
@@ -55,5 +56,10 @@ class WorkerFilter(django_filters.FilterSet):
         if "-" in value and any(c.isdigit() for c in value):
             return queryset.filter(registration_number__iexact=value)
         if re.fullmatch(r"[0-9A-Fa-f]{10}", value):
-            return queryset.filter(uuid__istartswith=value.lower())
+            # The reference is the first 10 hex digits; the UUID's text has a hyphen after 8.
+            value = value.lower()
+            return queryset.filter(uuid__startswith=f"{value[:8]}-{value[8:]}")
+        if re.fullmatch(r"\d{12}", value):
+            # A whole Aadhaar number is looked up by its keyed hash, never stored or shown.
+            return queryset.filter(aadhaar_hash=aadhaar_hash(value))
         return queryset.filter(Q(name__icontains=value) | Q(name_latin__icontains=value))

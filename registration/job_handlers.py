@@ -51,6 +51,8 @@ def card_print_run(job):
     parts = [uuids[start:start + PART_SIZE] for start in range(0, total, PART_SIZE)]
     with transaction.atomic():
         locked = Job.objects.select_for_update().get(pk=job.pk)
+        if "parts" in locked.params:
+            return JobContinues()  # a redelivered task: the parts are already under way
         # The parts hold UUIDs the scope check above allowed; parts re-check nothing else.
         locked.params = {**locked.params, "parts": parts}
         locked.result = {"parts_done": []}
@@ -76,8 +78,9 @@ def card_print_part(*, job_id, index: int) -> None:
         try:
             pdf = cards_sheet_pdf(workers.iterator(chunk_size=200))
         except Exception:
-            job_fail(job_id=job_id, message=f"part {index + 1} of {len(parts)} failed")
+            _fail(job_id, parts, f"part {index + 1} of {len(parts)} failed")
             raise
+        # The part appears under its name only when whole (a killed task leaves none).
         default_storage.save(path, ContentFile(pdf))
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
@@ -87,12 +90,27 @@ def card_print_part(*, job_id, index: int) -> None:
         job.save(update_fields=["result", "done"])
         if len(done_parts) < len(parts) or job.status != Job.Status.RUNNING:
             return
-        pdf = _join([_part_path(job_id, i) for i in range(len(parts))])
+        try:
+            pdf = _join([_part_path(job_id, i) for i in range(len(parts))])
+        except Exception:
+            _fail(job_id, parts, "joining the parts failed")
+            raise
         total = sum(len(part) for part in parts)
         _finish(job, pdf, total)
         job_finish(job_id=job_id, result={"cards": total})
+    _parts_delete(job_id, parts)
+
+
+def _parts_delete(job_id, parts) -> None:
     for i in range(len(parts)):
-        default_storage.delete(_part_path(job_id, i))
+        if default_storage.exists(_part_path(job_id, i)):
+            default_storage.delete(_part_path(job_id, i))
+
+
+def _fail(job_id, parts, message: str) -> None:
+    # The parts hold names and photos: they do not stay behind a failed print.
+    job_fail(job_id=job_id, message=message)
+    transaction.on_commit(lambda: _parts_delete(job_id, parts))
 
 
 def _join(paths: list[str]) -> bytes:

@@ -24,6 +24,7 @@ from core.models import AuditEvent
 from core.sms import sms_send
 from registration.identity import aadhaar_hash, aadhaar_vault_store
 from registration.models import (
+    AadhaarVault,
     Camp,
     DistrictTarget,
     FamilyMember,
@@ -37,6 +38,7 @@ from registration.validators import check_age
 
 S = Worker.Status
 MAX_PROFILES_PER_LOGIN = 5  # DECISIONS: a family's shared phone manages up to 5 profiles.
+RENEWAL_WINDOW_DAYS = 60  # an active registration is renewed from this many days before expiry
 
 # Fields each form step may write (the form decides their shape).
 STEP_FIELDS = {
@@ -162,8 +164,13 @@ def _aadhaar_set(worker: Worker, number: str) -> None:
     existing = Worker.objects.filter(aadhaar_hash=digest).exclude(pk=worker.pk).first()
     if existing is not None:
         raise DuplicateAadhaar(existing)
+    previous = worker.aadhaar_hash
     worker.aadhaar_hash = aadhaar_vault_store(number=number)
     worker.aadhaar_last4 = number[-4:]
+    if previous and previous != worker.aadhaar_hash and not Worker.objects.filter(
+            aadhaar_hash=previous).exclude(pk=worker.pk).exists():
+        # A corrected number: the mistyped one is nobody's, so it leaves the vault.
+        AadhaarVault.objects.filter(hash=previous).delete()
 
 
 @transaction.atomic
@@ -245,10 +252,15 @@ def _registration_number(worker: Worker, on: date) -> str:
     sequence, _created = RegistrationSequence.objects.get_or_create(
         district=worker.district, year=on.year)
     sequence = RegistrationSequence.objects.select_for_update().get(pk=sequence.pk)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
     district = worker.district
-    return f"{district.state.code}-{district.code}-{on.year}-{sequence.last_value:07d}"
+    while True:
+        sequence.last_value += 1
+        number = f"{district.state.code}-{district.code}-{on.year}-{sequence.last_value:07d}"
+        # A number brought in by a migration import is never given twice.
+        if not Worker.objects.filter(registration_number=number).exists():
+            break
+    sequence.save(update_fields=["last_value"])
+    return number
 
 
 def _validity(worker: Worker, start: date) -> date | None:
@@ -266,6 +278,11 @@ def worker_approve(*, actor, worker_id: int, request=None) -> Worker:
     if worker.status != S.SUBMITTED:
         raise ValidationError(_("Registration %(id)s cannot be approved from status %(s)s.")
                               % {"id": worker.pk, "s": worker.status}, code="wrong_status")
+    missing = worker_missing(worker)
+    if missing:
+        # Imported rows arrive without a photo or certificate: send them back first.
+        raise ValidationError(_("Still missing: %(fields)s.") % {"fields": ", ".join(missing)},
+                              code="incomplete")
     today = timezone.localdate()
     _transition(worker=worker, to=S.ACTIVE, actor=actor, request=request)
     worker.registration_number = _registration_number(worker, today)
@@ -327,6 +344,13 @@ def worker_renew(*, actor, worker_id: int, request=None) -> Worker:
         raise ValidationError(_("Only an active or expired BOC registration can be renewed."),
                               code="wrong_status")
     today = timezone.localdate()
+    if worker.status == S.ACTIVE and worker.valid_until and \
+            worker.valid_until > today + timedelta(days=RENEWAL_WINDOW_DAYS):
+        # Also makes a repeated click a refusal instead of a second year.
+        raise ValidationError(_("Registration %(id)s is valid until %(date)s; it can be renewed "
+                                "from 60 days before that.")
+                              % {"id": worker.pk, "date": worker.valid_until.strftime("%d/%m/%Y")},
+                              code="too_early")
     start = max(today, worker.valid_until + timedelta(days=1)) if worker.valid_until else today
     if worker.status == S.EXPIRED:
         _transition(worker=worker, to=S.ACTIVE, actor=actor, reason="renewed", request=request)

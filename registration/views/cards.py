@@ -127,11 +127,16 @@ class LabourCardListView(PortalListView):
         return (LabourCard.objects.select_related("worker__district")
                 .annotate(status_order=order).order_by("status_order", "-created_at", "-pk"))
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_retry"] = self.request.user.has_role(*CARD_ISSUERS)
+        return context
+
 
 class CardRetryView(RoleRequiredMixin, View):
-    """Render a failed card again, in the background."""
+    """Render a failed card again, in the background (not district admins: read-only)."""
 
-    allowed_roles = CARD_MANAGERS
+    allowed_roles = CARD_ISSUERS
 
     def post(self, request, pk):
         card = scoped(request.user, LabourCard).filter(pk=pk).first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
@@ -10,6 +11,7 @@ from django.urls import path, re_path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
@@ -77,7 +79,8 @@ class WorkerObjectMixin(RoleRequiredMixin):
     allowed_roles = ALL_WORKER_VIEWERS
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        # The role check comes first: loading may record a sensitive read.
+        if request.user.is_authenticated and request.user.has_role(*self.allowed_roles):
             self.worker = self.get_worker()
         return super().dispatch(request, *args, **kwargs)
 
@@ -146,10 +149,11 @@ class WorkerStartView(RoleRequiredMixin, TemplateView):
                 if not form.is_valid():
                     return self.render_to_response(self.get_context_data(consent_form=form))
                 mobile = form.cleaned_data["mobile"]
-                challenge = otp_send(
-                    request=request, mobile=mobile, purpose="consent",
-                    text=str(_("Shram Portal: code {code} lets the CSC operator register you. "
-                               "Give it only if you asked for registration.")))
+                with override(settings.SMS_LANGUAGE):  # the worker's SMS, not the operator's
+                    text = str(_("Shram Portal: code {code} lets the CSC operator register "
+                                 "you. Give it only if you asked for registration."))
+                challenge = otp_send(request=request, mobile=mobile, purpose="consent",
+                                     text=text)
                 request.session[CONSENT_SESSION_KEY] = {"id": str(challenge.id),
                                                         "mobile": mobile}
                 return redirect("registration:worker_consent")
@@ -415,7 +419,14 @@ class WorkerReviewView(WorkerObjectMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["duplicates"] = selectors.worker_possible_duplicates(worker=self.worker)
+        duplicates = selectors.worker_possible_duplicates(worker=self.worker)
+        # Candidates from other districts are shown, but linked only where the officer
+        # may open them.
+        visible = set(scoped(self.request.user, Worker).filter(
+            pk__in=[d.pk for d in duplicates]).values_list("pk", flat=True))
+        for duplicate in duplicates:
+            duplicate.is_visible = duplicate.pk in visible
+        context["duplicates"] = duplicates
         context["family"] = list(self.worker.family.all())
         context["documents"] = list(self.worker.documents.all())
         context["transitions"] = list(self.worker.transitions.select_related("actor"))
@@ -528,6 +539,13 @@ def _private_file(field, content_type: str, filename: str):
     return response
 
 
+def _audit_file_read(request, worker, obj, summary: str) -> None:
+    # Identity proofs and passbooks are sensitive: a read by anyone but the worker is kept.
+    if worker.owner_id != request.user.pk:
+        audit_event_record(action=AuditEvent.Action.SENSITIVE_READ, request=request, obj=obj,
+                           district=worker.district, summary=summary)
+
+
 class WorkerPhotoView(WorkerObjectMixin, View):
     def get(self, request, uuid):
         return _private_file(self.worker.photo, "image/jpeg", f"{uuid}.jpg")
@@ -541,7 +559,9 @@ class WorkerDocumentFileView(WorkerObjectMixin, View):
         if doc is None:
             raise Http404
         extension = doc.file.name.rsplit(".", 1)[-1]
-        return _private_file(doc.file, doc.content_type, f"{doc.kind}.{extension}")
+        response = _private_file(doc.file, doc.content_type, f"{doc.kind}.{extension}")
+        _audit_file_read(request, self.worker, doc, f"document viewed ({doc.kind})")
+        return response
 
 
 class BlocksView(RoleRequiredMixin, View):

@@ -78,6 +78,20 @@ class WorkerFactory(DjangoModelFactory):
     submitted_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
+    def certificate(self, create, extracted, **kwargs):
+        """A construction worker's registration is complete with its 90-day certificate."""
+        if not create or extracted is False or self.category != Worker.Category.BOC:
+            return
+        from registration.models import WorkerDocument
+
+        document = WorkerDocument(worker=self, kind=WorkerDocument.Kind.WORK_CERTIFICATE,
+                                  original_name="certificate.pdf",
+                                  content_type="application/pdf", size=20, sha256="0" * 64,
+                                  uploaded_by=self.registered_by)
+        document.file.save("certificate.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        document.save()
+
+    @factory.post_generation
     def photo(self, create, extracted, **kwargs):
         if extracted is False:
             return

@@ -8,6 +8,7 @@ import time_machine
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from core.crypto import decrypt_text
 from core.models import AuditEvent
@@ -327,7 +328,8 @@ def test_a_draft_missing_only_its_photo_names_just_the_photo(district_a):
 
 
 def test_a_boc_registration_without_a_work_certificate_is_refused(district_a):
-    worker = WorkerFactory(district=district_a, status=S.DRAFT, category=Worker.Category.BOC)
+    worker = WorkerFactory(district=district_a, status=S.DRAFT, category=Worker.Category.BOC,
+                           certificate=False)
     with pytest.raises(ValidationError) as caught:
         services.worker_submit(actor=worker.registered_by, worker_id=worker.pk)
     assert caught.value.messages == ["Still missing: 90 days of work certificate (BOC)."]
@@ -698,3 +700,46 @@ def test_a_registration_that_is_not_boc_cannot_be_renewed(officer, district_a):
     with pytest.raises(ValidationError) as caught:
         services.worker_renew(actor=officer, worker_id=worker.pk)
     assert caught.value.messages == ["Only an active or expired BOC registration can be renewed."]
+
+
+def test_a_corrected_aadhaar_removes_the_mistyped_number_from_the_vault(draft):
+    from registration.models import AadhaarVault
+
+    first, second = valid_aadhaar(), valid_aadhaar()
+    services.worker_step_save(actor=draft.registered_by, worker_id=draft.pk, step="personal",
+                              data=personal_data(aadhaar=first))
+    first_hash = Worker.objects.get(pk=draft.pk).aadhaar_hash
+    services.worker_step_save(actor=draft.registered_by, worker_id=draft.pk, step="personal",
+                              data=personal_data(aadhaar=second))
+    assert not AadhaarVault.objects.filter(hash=first_hash).exists()
+    assert AadhaarVault.objects.filter(
+        hash=Worker.objects.get(pk=draft.pk).aadhaar_hash).exists()
+
+
+def test_an_incomplete_registration_cannot_be_approved(officer, district_a):
+    worker = submitted(district_a, photo=False)
+    with pytest.raises(ValidationError) as caught:
+        services.worker_approve(actor=officer, worker_id=worker.pk)
+    assert "photo" in caught.value.messages[0]
+    worker.refresh_from_db()
+    assert worker.status == S.SUBMITTED and worker.registration_number is None
+
+
+def test_a_number_taken_by_a_migrated_record_is_skipped(officer, district_a):
+    today = timezone.localdate()
+    taken = f"{district_a.state.code}-{district_a.code}-{today.year}-0000001"
+    WorkerFactory(district=district_a, status=S.ACTIVE, registration_number=taken,
+                  is_migrated=True)
+    worker = services.worker_approve(actor=officer, worker_id=submitted(district_a).pk)
+    assert worker.registration_number.endswith("-0000002")
+
+
+def test_an_active_registration_is_renewed_only_near_its_end(officer, district_a):
+    worker = WorkerFactory(district=district_a, status=S.ACTIVE, category=Worker.Category.BOC,
+                           registration_number="CG-X-2026-0000001",
+                           valid_until=timezone.localdate() + timedelta(days=200))
+    with pytest.raises(ValidationError) as caught:
+        services.worker_renew(actor=officer, worker_id=worker.pk)
+    assert caught.value.code == "too_early"
+    worker.refresh_from_db()
+    assert worker.valid_until == timezone.localdate() + timedelta(days=200)

@@ -418,3 +418,46 @@ def test_the_address_step_keeps_a_village_of_the_chosen_block_only(client, login
     assert worker.village == village
     villages = client.get(reverse("registration:villages") + f"?block={block.pk}").json()
     assert villages == {"villages": [{"id": village.pk, "name": village.name}]}
+
+
+def test_search_finds_a_registration_by_its_reference_and_by_a_whole_aadhaar(
+        client, login, personas, district_a):
+    number = valid_aadhaar()
+    worker = WorkerFactory(district=district_a, aadhaar=number)
+    WorkerFactory(district=district_a)
+    login(personas["officer_a"])
+    by_reference = client.get(reverse("registration:worker_list") + f"?q={worker.reference}")
+    assert list(by_reference.context["object_list"]) == [worker]
+    by_aadhaar = client.get(reverse("registration:worker_list") + f"?q={number}")
+    assert list(by_aadhaar.context["object_list"]) == [worker]
+
+
+def test_a_role_without_review_rights_opening_the_review_leaves_no_sensitive_read(
+        client, login, personas, district_a):
+    worker = WorkerFactory(district=district_a, registered_by=personas["csc_a"])
+    login(personas["csc_a"])
+    assert client.get(reverse("registration:worker_review", args=[worker.uuid])
+                      ).status_code == 404
+    assert not AuditEvent.objects.filter(action="sensitive_read",
+                                         object_id=str(worker.pk)).exists()
+
+
+def test_an_officer_opening_a_document_is_recorded_for_the_worker_to_see(
+        client, login, personas, district_a):
+    login(personas["worker_a"])
+    client.post(reverse("registration:worker_start"))
+    worker = Worker.objects.get(owner=personas["worker_a"])
+    client.post(step_url(worker, "documents"), {
+        "action": "document", "kind": "id_proof",
+        "file": SimpleUploadedFile("id.pdf", PDF, content_type="application/pdf")})
+    document = worker.documents.get()
+    url = reverse("registration:document_file", args=[worker.uuid, document.uuid])
+    client.get(url)  # the worker's own look is not a sensitive read
+    assert not AuditEvent.objects.filter(action="sensitive_read").exists()
+    worker.district = district_a
+    worker.save()
+    client.logout()
+    login(personas["officer_a"])
+    assert client.get(url).status_code == 200
+    assert AuditEvent.objects.filter(action="sensitive_read", object_id=str(document.pk),
+                                     actor=personas["officer_a"]).exists()
