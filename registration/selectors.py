@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Greatest
 from django.http import Http404
 
@@ -91,19 +92,29 @@ def _home_state_code() -> str:
 
 
 def target_progress(*, user) -> list[dict]:
-    """Return each visible target with registrations so far (approved, in its period)."""
-    targets = scoped(user, DistrictTarget).select_related("district").order_by(
-        "-starts_on", "district__name_en")
+    """Return each visible target with registrations so far (approved, in its period).
+
+    One query counts the registrations of every shown target, by channel (a join of
+    targets and workers on district and period), whatever the number of targets.
+    """
+    targets = list(scoped(user, DistrictTarget).select_related("district").order_by(
+        "-starts_on", "district__name_en")[:200])
+    if not targets:
+        return []
+    channels = Worker.Channel.values
+    counts = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.id, w.channel, count(w.id) FROM registration_districttarget t "
+            "JOIN registration_worker w ON w.district_id = t.district_id "
+            "AND w.registered_on BETWEEN t.starts_on AND t.ends_on "
+            "WHERE t.id = ANY(%s) GROUP BY t.id, w.channel", [[t.pk for t in targets]])
+        for target_id, channel, n in cursor.fetchall():
+            counts.setdefault(target_id, {})[channel] = n
     rows = []
-    for target in targets[:200]:
-        counts = Worker.objects.filter(
-            district=target.district, registered_on__gte=target.starts_on,
-            registered_on__lte=target.ends_on).aggregate(
-            total=Count("pk"),
-            **{f"by_{channel}": Count("pk", filter=Q(channel=channel))
-               for channel in Worker.Channel.values})
-        total = counts.pop("total")
-        counts = {channel: counts[f"by_{channel}"] for channel in Worker.Channel.values}
-        rows.append({"target": target, "registered": total, "by_channel": counts,
+    for target in targets:
+        by_channel = {channel: counts.get(target.pk, {}).get(channel, 0) for channel in channels}
+        total = sum(by_channel.values())
+        rows.append({"target": target, "registered": total, "by_channel": by_channel,
                      "percent": round(total * 100 / target.target_count, 1)})
     return rows

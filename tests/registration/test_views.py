@@ -461,3 +461,27 @@ def test_an_officer_opening_a_document_is_recorded_for_the_worker_to_see(
     assert client.get(url).status_code == 200
     assert AuditEvent.objects.filter(action="sensitive_read", object_id=str(document.pk),
                                      actor=personas["officer_a"]).exists()
+
+
+def test_target_progress_counts_approved_registrations_by_channel_in_few_queries(
+        client, login, personas, district_a, django_assert_max_num_queries):
+    from datetime import date
+
+    from registration.services import district_target_set
+
+    for n in range(5):
+        district_target_set(actor=personas["state_admin"], district=district_a,
+                            starts_on=date(2020 + n, 4, 1), ends_on=date(2021 + n, 3, 31),
+                            target_count=10)
+    WorkerFactory(district=district_a, status=Worker.Status.ACTIVE, channel="csc",
+                  registration_number="CG-RPR-2024-0000001", registered_on=date(2024, 6, 1))
+    WorkerFactory(district=district_a, status=Worker.Status.ACTIVE, channel="officer",
+                  registration_number="CG-RPR-2024-0000002", registered_on=date(2024, 7, 1))
+    login(personas["district_admin_a"])
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("registration:target_list"))
+    row = next(r for r in page.context["rows"] if r["target"].starts_on == date(2024, 4, 1))
+    assert row["registered"] == 2 and row["by_channel"]["csc"] == 1
+    assert row["percent"] == 20.0
+    others = [r["registered"] for r in page.context["rows"] if r is not row]
+    assert others == [0, 0, 0, 0]
