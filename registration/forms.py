@@ -53,6 +53,15 @@ class ConsentStartForm(forms.Form):
 
     mobile = MobileField(help_text=_("The worker's own mobile. A code will be sent to it; "
                                      "the worker tells you the code to give consent."))
+    camp = forms.ModelChoiceField(label=_("Camp (if registering at a camp)"), required=False,
+                                  queryset=Camp.objects.none())
+
+    def __init__(self, *args, camps=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if camps is not None and camps.exists():
+            self.fields["camp"].queryset = camps
+        else:
+            del self.fields["camp"]
 
 
 class ConsentCodeForm(forms.Form):

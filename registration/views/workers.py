@@ -122,16 +122,19 @@ class WorkerStartView(RoleRequiredMixin, TemplateView):
         elif user.has_role(*STAFF_REGISTRARS):
             context.setdefault("officer_form", self._officer_form())
         else:
-            context.setdefault("consent_form", forms.ConsentStartForm())
+            context.setdefault("consent_form", forms.ConsentStartForm(
+                camps=self._running_camps()))
         return context
+
+    def _running_camps(self):
+        today = timezone.localdate()
+        return selectors.camp_list(user=self.request.user).filter(ends_on__gte=today,
+                                                                  starts_on__lte=today)
 
     def _officer_form(self, data=None):
         user = self.request.user
-        today = timezone.localdate()
-        camps = selectors.camp_list(user=user).filter(ends_on__gte=today,
-                                                      starts_on__lte=today)
         return forms.OfficerStartForm(data, districts=selectors.district_choices(user=user),
-                                      camps=camps)
+                                      camps=self._running_camps())
 
     def post(self, request):
         user = request.user
@@ -145,17 +148,19 @@ class WorkerStartView(RoleRequiredMixin, TemplateView):
                     mobile=form.cleaned_data["mobile"], district=form.cleaned_data["district"],
                     camp=form.cleaned_data["camp"], request=request)
             elif user.has_role(R.CSC_OPERATOR):
-                form = forms.ConsentStartForm(request.POST)
+                form = forms.ConsentStartForm(request.POST, camps=self._running_camps())
                 if not form.is_valid():
                     return self.render_to_response(self.get_context_data(consent_form=form))
                 mobile = form.cleaned_data["mobile"]
+                camp = form.cleaned_data.get("camp")
                 with override(settings.SMS_LANGUAGE):  # the worker's SMS, not the operator's
                     text = str(_("Shram Portal: code {code} lets the CSC operator register "
                                  "you. Give it only if you asked for registration."))
                 challenge = otp_send(request=request, mobile=mobile, purpose="consent",
                                      text=text)
-                request.session[CONSENT_SESSION_KEY] = {"id": str(challenge.id),
-                                                        "mobile": mobile}
+                request.session[CONSENT_SESSION_KEY] = {
+                    "id": str(challenge.id), "mobile": mobile,
+                    "camp": camp.pk if camp else None}
                 return redirect("registration:worker_consent")
             else:
                 worker = services.worker_draft_create(
@@ -193,9 +198,13 @@ class WorkerConsentView(RoleRequiredMixin, FormView):
         try:
             otp_verify(request=self.request, challenge_id=pending["id"],
                        code=form.cleaned_data["code"], purpose="consent")
+            # A camp registration has channel "camp", whoever keys it (DECISIONS).
+            camp = selectors.camp_list(user=user).filter(pk=pending.get("camp")).first() \
+                if pending.get("camp") else None
             worker = services.worker_draft_create(
                 actor=user, channel=Worker.Channel.CSC, mobile=pending["mobile"],
-                district=user.home_district, consent_at=timezone.now(), request=self.request)
+                district=user.home_district, camp=camp, consent_at=timezone.now(),
+                request=self.request)
         except ValidationError as exc:
             form.add_error("code", exc)
             return self.form_invalid(form)

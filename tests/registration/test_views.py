@@ -485,3 +485,23 @@ def test_target_progress_counts_approved_registrations_by_channel_in_few_queries
     assert row["percent"] == 20.0
     others = [r["registered"] for r in page.context["rows"] if r is not row]
     assert others == [0, 0, 0, 0]
+
+
+def test_a_csc_operator_at_a_camp_registers_with_channel_camp(
+        client, login, personas, district_a, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from tests.registration.factories import CampFactory
+
+    today = timezone.localdate()
+    camp = CampFactory(district=district_a, starts_on=today, ends_on=today)
+    login(personas["csc_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("registration:worker_start"),
+                    {"mobile": "9876577777", "camp": camp.pk})
+    code = next(w for w in CapturingSMSBackend.outbox[-1].text.split()
+                if w.isdigit() and len(w) == 6)
+    client.post(reverse("registration:worker_consent"), {"code": code})
+    worker = Worker.objects.get(mobile="9876577777")
+    assert worker.channel == Worker.Channel.CAMP and worker.camp == camp
+    assert worker.registered_by == personas["csc_a"] and worker.consent_at is not None
