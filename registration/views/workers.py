@@ -518,6 +518,7 @@ class WorkerListView(PortalListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = self.title
+        context["can_print"] = self.request.user.has_role(*VERIFIERS)
         return context
 
 

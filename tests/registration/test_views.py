@@ -505,3 +505,35 @@ def test_a_csc_operator_at_a_camp_registers_with_channel_camp(
     worker = Worker.objects.get(mobile="9876577777")
     assert worker.channel == Worker.Channel.CAMP and worker.camp == camp
     assert worker.registered_by == personas["csc_a"] and worker.consent_at is not None
+
+
+def test_officer_ticks_approved_workers_in_the_list_and_prints_their_cards(
+        client, login, personas, district_a, django_capture_on_commit_callbacks):
+    import re
+
+    from core.models import Job
+
+    active = WorkerFactory(district=district_a, status=Worker.Status.ACTIVE,
+                           registration_number="CG-RPR-2026-0000001")
+    from registration.models import LabourCard
+
+    LabourCard.objects.create(worker=active, version=1, status="ready")
+    WorkerFactory(district=district_a)  # submitted: nothing to print
+    login(personas["officer_a"])
+    page = client.get(reverse("registration:worker_list")).content.decode()
+    ticks = re.findall(r'name="worker" value="([0-9a-f-]+)" form="print-form"', page)
+    assert ticks == [str(active.uuid)]
+    assert "Select CG-RPR-2026-0000001 for printing" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("registration:card_print"), {"worker": ticks})
+    job = Job.objects.get(kind="card_print")
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.total == 1
+
+
+def test_a_csc_operator_sees_no_print_ticks(client, login, personas, district_a):
+    WorkerFactory(district=district_a, status=Worker.Status.ACTIVE,
+                  registration_number="CG-RPR-2026-0000001", registered_by=personas["csc_a"])
+    login(personas["csc_a"])
+    page = client.get(reverse("registration:worker_list")).content.decode()
+    assert 'form="print-form"' not in page
