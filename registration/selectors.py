@@ -6,7 +6,6 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Greatest
-from django.http import Http404
 
 from core.models import District
 from core.roles import RoleCode as R
@@ -27,13 +26,9 @@ def worker_queue(*, user) -> QuerySet[Worker]:
             .order_by("submitted_at", "pk"))
 
 
-def worker_get(*, user, uuid) -> Worker:
-    """Return one worker the user may see, or raise Http404 (also when out of scope)."""
-    worker = worker_list(user=user).select_related("occupation", "owner", "decided_by").filter(
-        uuid=uuid).first()
-    if worker is None:
-        raise Http404
-    return worker
+def worker_detail_list(*, user) -> QuerySet[Worker]:
+    """Return the workers this user may see, with what a worker's own page shows."""
+    return worker_list(user=user).select_related("occupation", "owner", "decided_by")
 
 
 def worker_profiles(*, user) -> QuerySet[Worker]:

@@ -24,7 +24,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from core.audit import audit_event_record
-from core.models import AuditEvent
+from core.models import AuditEvent, District
 from core.scoping import scoped
 
 
@@ -146,6 +146,24 @@ class PortalListView(RoleRequiredMixin, ScopedQuerysetMixin, ExportMixin, Filter
         return context
 
 
+def scoped_object_or_404(request, queryset, **lookup):
+    """Return the one object of ``queryset`` (already scoped) matching ``lookup``.
+
+    An object that exists but is outside the user's scope gets the same 404 as a
+    missing one, and the refusal is recorded (with its district where it has one).
+    """
+    obj = queryset.filter(**lookup).first()
+    if obj is not None:
+        return obj
+    existing = queryset.model._default_manager.filter(**lookup).first()
+    if existing is not None:
+        district = getattr(existing, "district", None)
+        audit_event_record(action=AuditEvent.Action.REFUSAL, request=request, obj=existing,
+                           district=district if isinstance(district, District) else None,
+                           summary="object outside the user's scope")
+    raise Http404
+
+
 class OutOfScopeAuditMixin:
     """Audit a request for an object that exists but is outside the user's scope.
 
@@ -157,13 +175,9 @@ class OutOfScopeAuditMixin:
             return super().get_object(queryset)
         except Http404:
             pk = self.kwargs.get(self.pk_url_kwarg)
-            model = self.model or self.get_queryset().model
-            if pk is not None and model._default_manager.filter(pk=pk).exists():
-                audit_event_record(
-                    action=AuditEvent.Action.REFUSAL, request=self.request,
-                    object_type=model._meta.label_lower, object_id=str(pk),
-                    summary="object outside the user's scope")
-            raise
+            if pk is None:
+                raise
+            return scoped_object_or_404(self.request, self.get_queryset(), pk=pk)
 
 
 class PortalDetailView(RoleRequiredMixin, ScopedQuerysetMixin, OutOfScopeAuditMixin,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from core.roles import RoleCode as R
-from core.views.base import PortalListView, RoleRequiredMixin
+from core.views.base import PortalListView, RoleRequiredMixin, scoped_object_or_404
 from registration import forms, selectors, services
 from registration.models import Camp, Worker
 
@@ -75,13 +75,9 @@ class CampDetailView(RoleRequiredMixin, TemplateView):
     template_name = "registration/camp_detail.html"
 
     def get_context_data(self, **kwargs):
-        from django.http import Http404
-
         context = super().get_context_data(**kwargs)
-        camp = selectors.camp_list(user=self.request.user).filter(
-            uuid=self.kwargs["uuid"]).first()
-        if camp is None:
-            raise Http404
+        camp = scoped_object_or_404(self.request, selectors.camp_list(user=self.request.user),
+                                    uuid=self.kwargs["uuid"])
         counts = selectors.camp_status_counts(camp=camp)
         context["camp"] = camp
         context["counts"] = [(Worker.Status(code).label, code, n) for code, n in counts.items()]

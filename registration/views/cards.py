@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from core.models import AuditEvent
 from core.roles import RoleCode as R
 from core.scoping import scoped
 from core.services import job_create
-from core.views.base import PortalListView, RoleRequiredMixin
+from core.views.base import PortalListView, RoleRequiredMixin, scoped_object_or_404
 from registration import cards, services
 from registration.models import Camp, LabourCard, Worker
 from registration.views.workers import WorkerObjectMixin
@@ -139,13 +139,7 @@ class CardRetryView(RoleRequiredMixin, View):
     allowed_roles = CARD_ISSUERS
 
     def post(self, request, pk):
-        card = scoped(request.user, LabourCard).filter(pk=pk).first()
-        if card is None:
-            if LabourCard.objects.filter(pk=pk).exists():
-                audit_event_record(action=AuditEvent.Action.REFUSAL, request=request,
-                                   object_type="registration.labourcard", object_id=str(pk),
-                                   summary="object outside the user's scope")
-            raise Http404
+        card = scoped_object_or_404(request, scoped(request.user, LabourCard), pk=pk)
         try:
             cards.labour_card_retry(actor=request.user, card_id=card.pk, request=request)
         except ValidationError as exc:

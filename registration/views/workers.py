@@ -22,7 +22,7 @@ from core.otp import otp_send, otp_verify
 from core.roles import RoleCode as R
 from core.scoping import scoped
 from core.selectors import object_history
-from core.views.base import PortalListView, RoleRequiredMixin
+from core.views.base import PortalListView, RoleRequiredMixin, scoped_object_or_404
 from registration import forms, selectors, services
 from registration.filters import WorkerFilter
 from registration.models import Worker, WorkerDocument
@@ -85,15 +85,8 @@ class WorkerObjectMixin(RoleRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_worker(self) -> Worker:
-        try:
-            return selectors.worker_get(user=self.request.user, uuid=self.kwargs["uuid"])
-        except Http404:
-            existing = Worker.objects.filter(uuid=self.kwargs["uuid"]).first()
-            if existing is not None:
-                audit_event_record(action=AuditEvent.Action.REFUSAL, request=self.request,
-                                   obj=existing, district=existing.district,
-                                   summary="object outside the user's scope")
-            raise
+        return scoped_object_or_404(self.request, selectors.worker_detail_list(
+            user=self.request.user), uuid=self.kwargs["uuid"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
