@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("registration/", include("registration.urls")),
     path("v/", include("registration.urls_public")),
+    path("welfare/", include("welfare.urls")),
     path("", include("core.urls")),
 ]

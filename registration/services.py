@@ -71,7 +71,7 @@ def _transition(*, worker: Worker, to: str, actor, reason: str = "", request=Non
     worker.status = to
 
 
-def _notify(worker: Worker, message, **params) -> None:
+def worker_notify(worker: Worker, message, **params) -> None:
     """Send ``message`` (a lazy translation) to the worker, in the worker's language, after commit.
 
     The language is the worker's login's choice; Hindi when the worker has no login
@@ -240,7 +240,7 @@ def worker_submit(*, actor, worker_id: int, request=None) -> Worker:
     worker.submitted_at = timezone.now()
     worker.decision_reason = ""
     worker.save()
-    _notify(worker, gettext_lazy("Shram Portal: your registration %(ref)s has been received "
+    worker_notify(worker, gettext_lazy("Shram Portal: your registration %(ref)s has been received "
                                  "and will be verified by the labour office."),
             ref=worker.reference)
     return worker
@@ -293,7 +293,7 @@ def worker_approve(*, actor, worker_id: int, request=None) -> Worker:
     worker.decision_reason = ""
     worker.save()
     labour_card_issue(actor=actor, worker_id=worker.pk)
-    _notify(worker, gettext_lazy("Shram Portal: your registration is approved. Registration "
+    worker_notify(worker, gettext_lazy("Shram Portal: your registration is approved. Registration "
                                  "number %(number)s. Your labour card can be downloaded."),
             number=worker.registration_number)
     return worker
@@ -316,7 +316,7 @@ def _decide(*, actor, worker_id: int, to: str, reason: str, request, message) ->
     worker.decided_by = actor
     worker.decision_reason = reason
     worker.save()
-    _notify(worker, message, reason=reason[:100])
+    worker_notify(worker, message, reason=reason[:100])
     return worker
 
 
@@ -396,7 +396,7 @@ def workers_expire(*, today: date | None = None) -> dict:
                 continue
             _transition(worker=worker, to=S.EXPIRED, actor=None, reason="validity ended")
             worker.save()
-            _notify(worker, gettext_lazy("Shram Portal: your registration %(number)s has "
+            worker_notify(worker, gettext_lazy("Shram Portal: your registration %(number)s has "
                                          "expired. Renew it at the labour office or a CSC "
                                          "centre."), number=worker.registration_number)
             expired += 1
@@ -410,7 +410,7 @@ def workers_expire(*, today: date | None = None) -> dict:
                 continue
             worker.expiry_reminded_on = today
             worker.save(update_fields=["expiry_reminded_on"])
-            _notify(worker, gettext_lazy("Shram Portal: your registration %(number)s expires "
+            worker_notify(worker, gettext_lazy("Shram Portal: your registration %(number)s expires "
                                          "on %(date)s. Please renew it in time."),
                     number=worker.registration_number,
                     date=worker.valid_until.strftime("%d/%m/%Y"))

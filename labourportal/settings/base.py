@@ -202,6 +202,19 @@ BOC_VALIDITY_DAYS = env.int("BOC_VALIDITY_DAYS", default=365)
 # Where QR codes on labour cards point (the public verification page lives under it).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
+# --- Welfare and payments --------------------------------------------------------
+# First month of the academic year ("once per child per academic year"): April.
+WELFARE_ACADEMIC_YEAR_START_MONTH = env.int("WELFARE_ACADEMIC_YEAR_START_MONTH", default=4)
+# Most one user of a role may sanction on one application (rupees); None: no limit.
+WELFARE_SANCTION_LIMITS = {
+    "labour_officer": env.int("WELFARE_OFFICER_SANCTION_LIMIT", default=50000),
+    "district_admin": env.int("WELFARE_DISTRICT_SANCTION_LIMIT", default=200000),
+    "state_admin": None,
+}
+# The simulated bank answers payment files (demonstrations; off in production).
+WELFARE_BANK_SIMULATOR = env.bool("WELFARE_BANK_SIMULATOR", default=True)
+WELFARE_BANK_FAILURE_RATE = env.float("WELFARE_BANK_FAILURE_RATE", default=0.1)
+
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
 STORAGES = {
     # Private files (documents, generated PDFs) live outside the web root and

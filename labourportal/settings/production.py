@@ -50,3 +50,7 @@ CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 SMS_BACKEND = env("SMS_BACKEND", default="core.sms.LogSMSBackend")
+# A simulated bank must never answer real payment files.
+WELFARE_BANK_SIMULATOR = env.bool("WELFARE_BANK_SIMULATOR", default=False)
+if WELFARE_BANK_SIMULATOR:
+    raise ImproperlyConfigured("WELFARE_BANK_SIMULATOR cannot be on in production.")

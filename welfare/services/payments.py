@@ -1,0 +1,416 @@
+"""Writes of direct benefit transfer: payment batches, the payment file, the bank's answer.
+
+Exactly once, by construction:
+
+* A batch takes sanctioned applications with one UPDATE ... WHERE status =
+  'sanctioned' over rows locked with SKIP LOCKED, so two makers never take the
+  same application; the database also allows one open payment line per
+  application and one paid line per application.
+* The payment file is written from the batch's lines (fixed at batch creation);
+  writing it again writes the same file. The batch is marked ready only once the
+  whole file is stored, so a job killed midway leaves nothing half-done.
+* Each response line is applied under the line's row lock and only to a line
+  still open; a line already settled the same way counts as "already applied",
+  settled another way as a conflict. Nothing is applied silently when it does not
+  match (unknown reference, repeated line, different amount).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.audit import audit_event_record
+from core.crypto import decrypt_text
+from core.models import AuditEvent
+from core.money import rupees
+from core.roles import RoleCode as R
+from core.services import job_create, job_progress
+from registration.services import worker_notify
+from welfare import bankfiles
+from welfare.models import (
+    Application,
+    BankResponseFile,
+    BatchSequence,
+    PaymentBatch,
+    PaymentLine,
+)
+
+logger = logging.getLogger(__name__)
+B = PaymentBatch.Status
+L = PaymentLine.Status
+A = Application.Status
+INGEST_CHUNK = 2000  # response lines applied per transaction (one progress step)
+
+
+def _batch_number(on) -> str:
+    sequence, _created = BatchSequence.objects.get_or_create(year=on.year)
+    sequence = BatchSequence.objects.select_for_update().get(pk=sequence.pk)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"PB-{on.year}-{sequence.last_value:05d}"
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@transaction.atomic(durable=True)
+def payment_batch_create(*, actor, scheme_id: int | None = None, district_id: int | None = None,
+                         sanctioned_from=None, sanctioned_to=None,
+                         request=None) -> PaymentBatch:
+    """Make a batch of the sanctioned, unpaid applications matching the filters (the maker).
+
+    Applications whose worker has no bank account on record are left out (they
+    stay sanctioned). Each line gets its own end-to-end reference.
+    """
+    today = timezone.localdate()
+    batch = PaymentBatch.objects.create(
+        number=_batch_number(today), scheme_id=scheme_id, district_id=district_id,
+        sanctioned_from=sanctioned_from, sanctioned_to=sanctioned_to, created_by=actor)
+    conditions, params = ["a.status = 'sanctioned'", "w.bank_account_last4 <> ''",
+                          "w.ifsc <> ''"], []
+    if scheme_id:
+        conditions.append("a.scheme_id = %s")
+        params.append(scheme_id)
+    if district_id:
+        conditions.append("a.district_id = %s")
+        params.append(district_id)
+    if sanctioned_from:
+        conditions.append("a.sanctioned_at >= %s")
+        params.append(_day_start(sanctioned_from))
+    if sanctioned_to:
+        conditions.append("a.sanctioned_at < %s")
+        params.append(_day_start(sanctioned_to + timedelta(days=1)))
+    prefix = f"{settings.PORTAL_STATE_CODE[:2]}{batch.pk:07d}"
+    sql = f"""
+        WITH picked AS (
+            SELECT a.id FROM welfare_application a
+            JOIN registration_worker w ON w.id = a.worker_id
+            WHERE {' AND '.join(conditions)}
+            ORDER BY a.id
+            FOR UPDATE OF a SKIP LOCKED
+        ), moved AS (
+            UPDATE welfare_application a SET status = 'in_batch', updated_at = now()
+            FROM picked WHERE a.id = picked.id AND a.status = 'sanctioned'
+            RETURNING a.id, a.worker_id, a.amount_sanctioned
+        ), inserted AS (
+            INSERT INTO welfare_paymentline (batch_id, application_id, reference, amount,
+                account_holder, account_encrypted, account_last4, ifsc, status, utr,
+                failure_code)
+            SELECT %s, m.id, %s || lpad((row_number() OVER (ORDER BY m.id))::text, 7, '0'),
+                m.amount_sanctioned,
+                left(coalesce(nullif(w.bank_account_holder, ''), nullif(w.name_latin, ''),
+                              w.name), 150),
+                w.bank_account_encrypted, w.bank_account_last4, w.ifsc, 'pending', '', ''
+            FROM moved m JOIN registration_worker w ON w.id = m.worker_id
+            RETURNING amount
+        )
+        SELECT count(*), coalesce(sum(amount), 0) FROM inserted
+    """  # noqa: S608 - the conditions are fixed strings; values go as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, batch.pk, prefix])
+        count, total = cursor.fetchone()
+    if count == 0:
+        raise ValidationError(_("No sanctioned application with bank details matches; "
+                                "nothing to pay."), code="empty")
+    batch.line_count, batch.total_amount = count, total
+    batch.save(update_fields=["line_count", "total_amount"])
+    audit_event_record(action=AuditEvent.Action.TRANSITION, request=request, actor=actor,
+                       obj=batch, summary=f"batch made: {count} payments, ₹{total}",
+                       detail={"lines": count, "total": str(total), "scheme": scheme_id,
+                               "district": district_id})
+    return batch
+
+
+def _locked_batch(batch_id: int) -> PaymentBatch:
+    return PaymentBatch.objects.select_for_update().get(pk=batch_id)
+
+
+@transaction.atomic(durable=True)
+def payment_batch_cancel(*, actor, batch_id: int, request=None) -> PaymentBatch:
+    """Cancel a batch not yet approved: its applications become payable again."""
+    batch = _locked_batch(batch_id)
+    if batch.status == B.CANCELLED:
+        return batch
+    if batch.status != B.AWAITING_APPROVAL:
+        raise ValidationError(_("Batch %(number)s is approved and can no longer be cancelled.")
+                              % {"number": batch.number}, code="wrong_status")
+    app_ids = list(batch.lines.filter(status=L.PENDING).values_list("application_id", flat=True))
+    batch.lines.filter(status=L.PENDING).update(status=L.CANCELLED)
+    Application.objects.filter(pk__in=app_ids, status=A.IN_BATCH).update(
+        status=A.SANCTIONED, updated_at=timezone.now())
+    batch.status = B.CANCELLED
+    batch.cancelled_at = timezone.now()
+    batch.save(update_fields=["status", "cancelled_at"])
+    audit_event_record(action=AuditEvent.Action.TRANSITION, request=request, actor=actor,
+                       obj=batch, summary=f"batch cancelled: {len(app_ids)} released",
+                       detail={"lines": len(app_ids)})
+    return batch
+
+
+@transaction.atomic(durable=True)
+def payment_batch_approve(*, actor, batch_id: int, request=None) -> PaymentBatch:
+    """Approve a batch (the checker, never its maker) and start writing its payment file."""
+    batch = _locked_batch(batch_id)
+    if batch.status in (B.APPROVED, B.FILE_READY, B.CLOSED):
+        return batch  # a repeated click
+    if batch.status != B.AWAITING_APPROVAL:
+        raise ValidationError(_("Batch %(number)s cannot be approved (status %(status)s).")
+                              % {"number": batch.number, "status": batch.get_status_display()},
+                              code="wrong_status")
+    if not actor.has_role(R.ACCOUNTS_CHECKER):
+        raise ValidationError(_("Only an accounts approver (checker) may approve a batch."),
+                              code="not_checker")
+    if batch.created_by_id == actor.pk:
+        raise ValidationError(_("You made this batch; another approver must approve it."),
+                              code="maker_is_checker")
+    batch.status = B.APPROVED
+    batch.approved_by = actor
+    batch.approved_at = timezone.now()
+    batch.file_job = job_create(actor=actor, kind="payment_file",
+                                params={"batch_id": batch.pk}, total=batch.line_count)
+    batch.save(update_fields=["status", "approved_by", "approved_at", "file_job"])
+    audit_event_record(action=AuditEvent.Action.TRANSITION, request=request, actor=actor,
+                       obj=batch, summary=f"batch approved: {batch.line_count} payments, "
+                       f"₹{batch.total_amount}",
+                       detail={"lines": batch.line_count, "total": str(batch.total_amount)})
+    return batch
+
+
+def payment_file_write(*, batch_id: int, job_id=None) -> dict:
+    """Write the batch's payment file from its lines and mark the batch ready.
+
+    Safe to run again (a redelivered or re-run job): the file is rebuilt from the
+    same lines, and a batch already ready is left as it is.
+    """
+    batch = PaymentBatch.objects.select_related("approved_by").get(pk=batch_id)
+    if batch.status in (B.FILE_READY, B.CLOSED):
+        return {"lines": batch.line_count, "already": True}
+    if batch.status != B.APPROVED:
+        raise ValidationError(f"batch {batch_id} is not approved")
+    lines = (PaymentLine.objects.filter(batch=batch, status=L.PENDING)
+             .select_related("application__scheme").order_by("pk"))
+    total = batch.line_count
+    done = 0
+
+    def rows():
+        nonlocal done
+        for line in lines.iterator(chunk_size=2000):
+            yield {"reference": line.reference, "name": line.account_holder,
+                   "account": decrypt_text(line.account_encrypted), "ifsc": line.ifsc,
+                   "amount": line.amount, "scheme": line.application.scheme.code.upper(),
+                   "application": line.application.number}
+            done += 1
+            if job_id and done % 2000 == 0:
+                job_progress(job_id=job_id, done=done, total=total)
+
+    content = "".join(bankfiles.payment_file_lines(
+        batch_number=batch.number, on=timezone.localdate(), rows=rows())).encode()
+    digest = hashlib.sha256(content).hexdigest()
+    with transaction.atomic():
+        batch = _locked_batch(batch_id)
+        if batch.status != B.APPROVED:
+            return {"lines": batch.line_count, "already": True}
+        batch.file.save(f"{batch.number}.csv", ContentFile(content), save=False)
+        batch.file_sha256 = digest
+        batch.file_written_at = timezone.now()
+        batch.status = B.FILE_READY
+        batch.save(update_fields=["file", "file_sha256", "file_written_at", "status"])
+        audit_event_record(action=AuditEvent.Action.JOB, actor=batch.approved_by, obj=batch,
+                           summary=f"payment file written: {done} lines",
+                           detail={"lines": done, "sha256": digest,
+                                   "total": str(batch.total_amount)})
+    return {"lines": done, "sha256": digest}
+
+
+def payment_file_open(*, actor, batch: PaymentBatch, request=None):
+    """Return the batch's payment file for download, recording who took it."""
+    if not batch.file:
+        raise ValidationError(_("The payment file is not ready yet."), code="not_ready")
+    audit_event_record(action=AuditEvent.Action.EXPORT, request=request, actor=actor, obj=batch,
+                       summary="payment file downloaded",
+                       detail={"sha256": batch.file_sha256, "lines": batch.line_count})
+    return batch.file.open("rb")
+
+
+@transaction.atomic
+def bank_response_upload(*, actor, batch_id: int, content: bytes, name: str,
+                         is_simulated: bool = False, request=None) -> BankResponseFile:
+    """Store a response file from the bank and start ingesting it in the background."""
+    batch = _locked_batch(batch_id)
+    if batch.status not in (B.FILE_READY, B.CLOSED):
+        raise ValidationError(_("Batch %(number)s has no payment file at the bank yet.")
+                              % {"number": batch.number}, code="wrong_status")
+    digest = hashlib.sha256(content).hexdigest()
+    earlier = batch.response_files.filter(sha256=digest).first()
+    if earlier is not None:
+        raise ValidationError(
+            _("This file was already uploaded on %(date)s; nothing was applied twice.")
+            % {"date": timezone.localtime(earlier.uploaded_at).strftime("%d/%m/%Y %H:%M")},
+            code="duplicate_file")
+    response = BankResponseFile(batch=batch, sha256=digest, original_name=name[:200],
+                                is_simulated=is_simulated, uploaded_by=actor)
+    response.file.save(f"{batch.number}-{digest[:12]}.csv", ContentFile(content), save=False)
+    response.save()
+    response.job = job_create(actor=actor, kind="payment_response_ingest",
+                              params={"response_id": response.pk})
+    response.save(update_fields=["job"])
+    audit_event_record(action=AuditEvent.Action.TRANSITION, request=request, actor=actor,
+                       obj=batch, summary="bank response uploaded",
+                       detail={"sha256": digest, "simulated": is_simulated})
+    return response
+
+
+def bank_simulation_run(*, actor, batch_id: int, failure_rate: float | None = None,
+                        seed: int | None = None, request=None) -> BankResponseFile:
+    """Let the simulated bank answer the batch's payment file (demonstrations and tests)."""
+    if not settings.WELFARE_BANK_SIMULATOR:
+        raise ValidationError(_("The simulated bank is switched off here."), code="off")
+    batch = PaymentBatch.objects.get(pk=batch_id)
+    if not batch.file:
+        raise ValidationError(_("The payment file is not ready yet."), code="not_ready")
+    with batch.file.open("rb") as handle:
+        payment_file = handle.read()
+    rate = settings.WELFARE_BANK_FAILURE_RATE if failure_rate is None else failure_rate
+    seed = batch.pk if seed is None else seed
+    content = bankfiles.bank_response_simulate(payment_file=payment_file, failure_rate=rate,
+                                               seed=seed, on=timezone.localdate())
+    return bank_response_upload(actor=actor, batch_id=batch_id, content=content,
+                                name=f"simulated-bank-{batch.number}.csv", is_simulated=True,
+                                request=request)
+
+
+_PAID_SMS = gettext_lazy("Shram Portal: %(amount)s of application %(number)s has been paid "
+                         "to your bank account XXXXXX%(last4)s. UTR %(utr)s.")
+_FAILED_SMS = gettext_lazy("Shram Portal: the payment of application %(number)s failed "
+                           "(%(reason)s). Please contact the labour office or a CSC to correct "
+                           "your bank details.")
+
+
+def _apply_chunk(*, response: BankResponseFile, rows: list, today, outcome: dict) -> None:
+    """Apply one chunk of response rows under the lines' row locks (one transaction)."""
+    references = [row.reference for row in rows]
+    with transaction.atomic():
+        locked = (PaymentLine.objects.select_for_update(of=("self",))
+                  .filter(batch_id=response.batch_id, reference__in=references)
+                  .select_related("application__worker__owner"))
+        lines = {line.reference: line for line in locked}
+        for row in rows:
+            line = lines.get(row.reference)
+            if line is None:
+                outcome["unknown"].append(row.line_number)
+                continue
+            if row.amount is None or row.amount != line.amount:
+                outcome["mismatched"].append(row.line_number)
+                continue
+            wanted = {bankfiles.STATUS_SUCCESS: L.PAID, bankfiles.STATUS_FAILED: L.FAILED,
+                      bankfiles.STATUS_PENDING: L.UNKNOWN}[row.status]
+            if line.status in (L.PAID, L.FAILED):
+                same = line.status == wanted and (wanted != L.PAID or line.utr == row.utr)
+                outcome["already" if same else "conflicts"].append(row.line_number)
+                continue
+            if line.status == L.CANCELLED:
+                outcome["conflicts"].append(row.line_number)
+                continue
+            _settle(line=line, row=row, wanted=wanted, response=response, today=today)
+            outcome[{L.PAID: "paid", L.FAILED: "failed", L.UNKNOWN: "unknown_status"}[
+                wanted]] += 1
+
+
+def _settle(*, line: PaymentLine, row, wanted: str, response: BankResponseFile, today) -> None:
+    application = line.application
+    line.status = wanted
+    line.response_file = response
+    if wanted == L.UNKNOWN:
+        line.save(update_fields=["status", "response_file"])
+        return
+    line.settled_on = today
+    if wanted == L.PAID:
+        line.utr = row.utr[:30]
+        application.status = A.PAID
+        application.utr = line.utr
+        application.paid_on = today
+        application.failure_code = ""
+        worker_notify(application.worker, _PAID_SMS, amount=rupees(line.amount),
+                      number=application.number, last4=line.account_last4, utr=line.utr)
+    else:
+        line.failure_code = row.reason[:10]
+        application.status = A.PAYMENT_FAILED
+        application.failure_code = line.failure_code
+        worker_notify(application.worker, _FAILED_SMS, number=application.number,
+                      reason=bankfiles.FAILURE_REASONS.get(line.failure_code,
+                                                           line.failure_code))
+    line.save(update_fields=["status", "utr", "failure_code", "settled_on", "response_file"])
+    application.save(update_fields=["status", "utr", "paid_on", "failure_code", "updated_at"])
+
+
+def bank_response_ingest(*, response_id: int, job_id=None) -> dict:
+    """Apply a bank response file to its batch's lines, reporting what it could not apply.
+
+    Safe to run twice: lines already settled are counted as already applied.
+    """
+    response = BankResponseFile.objects.select_related("batch").get(pk=response_id)
+    if response.status == BankResponseFile.Status.DONE:
+        return response.result
+    with response.file.open("rb") as handle:
+        content = handle.read()
+    outcome = {"paid": 0, "failed": 0, "unknown_status": 0, "already": [], "conflicts": [],
+               "unknown": [], "duplicates": [], "mismatched": [], "invalid": []}
+    today = timezone.localdate()
+    try:
+        rows = list(bankfiles.response_file_rows(content))
+    except (ValueError, UnicodeDecodeError):
+        BankResponseFile.objects.filter(pk=response_id).update(
+            status=BankResponseFile.Status.FAILED,
+            result={"error": "not a response file (header REFERENCE,STATUS,UTR,REASON_CODE,"
+                             "AMOUNT expected)"})
+        return {"error": "header"}
+    seen: set[str] = set()
+    valid = []
+    for row in rows:
+        if row.problem:
+            outcome["invalid"].append(row.line_number)
+        elif row.reference in seen:
+            outcome["duplicates"].append(row.line_number)
+        else:
+            seen.add(row.reference)
+            valid.append(row)
+    if job_id:
+        job_progress(job_id=job_id, done=0, total=len(valid))
+    for start in range(0, len(valid), INGEST_CHUNK):
+        _apply_chunk(response=response, rows=valid[start:start + INGEST_CHUNK], today=today,
+                     outcome=outcome)
+        if job_id:
+            job_progress(job_id=job_id, done=min(start + INGEST_CHUNK, len(valid)))
+    with transaction.atomic():
+        batch = _locked_batch(response.batch_id)
+        if batch.status == B.FILE_READY and not batch.lines.filter(
+                status__in=[L.PENDING, L.UNKNOWN]).exists():
+            batch.status = B.CLOSED
+            batch.save(update_fields=["status"])
+        # Line numbers are kept for the report (the first hundred of each kind).
+        result = {key: (value[:100] if isinstance(value, list) else value)
+                  for key, value in outcome.items()}
+        result.update({f"{key}_count": len(value) for key, value in outcome.items()
+                       if isinstance(value, list)})
+        BankResponseFile.objects.filter(pk=response_id).update(
+            status=BankResponseFile.Status.DONE, result=result)
+        audit_event_record(action=AuditEvent.Action.JOB, actor=response.uploaded_by, obj=batch,
+                           summary=f"bank response applied: {outcome['paid']} paid, "
+                           f"{outcome['failed']} failed",
+                           detail={"sha256": response.sha256, "paid": outcome["paid"],
+                                   "failed": outcome["failed"],
+                                   "reported": sum(len(v) for v in outcome.values()
+                                                   if isinstance(v, list))})
+    return result
+
