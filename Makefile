@@ -37,6 +37,7 @@ prepare: setup
 run: prepare
 	$(MANAGE) seed_demo
 	$(MANAGE) seed_registration
+	$(MANAGE) seed_welfare
 	$(PY) scripts/devenv.py serve
 
 test: setup
@@ -57,6 +58,7 @@ migrate: setup
 seed: prepare
 	$(MANAGE) seed_demo
 	$(MANAGE) seed_registration
+	$(MANAGE) seed_welfare
 
 # Current second-factor code of a demo staff account: make demo-code USER=stateadmin
 demo-code:

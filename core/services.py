@@ -66,3 +66,31 @@ def worker_heartbeat_record(*, name: str = "celery") -> WorkerHeartbeat:
         name=name, defaults={"seen_at": timezone.now()}
     )
     return beat
+
+
+class SideProgress:
+    """Report a job's progress on a second connection while a long transaction is open.
+
+    Inside that transaction an UPDATE of the job would stay invisible to the
+    progress page until the end (and hold the job row locked meanwhile).
+    """
+
+    def __init__(self, job_id):
+        self.job_id = job_id
+        self.connection = None
+
+    def __call__(self, done: int, total: int, message: str = "") -> None:
+        from django.db import DEFAULT_DB_ALIAS, connections
+
+        if self.job_id is None:
+            return
+        if self.connection is None:
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {Job._meta.db_table} SET done = %s, total = %s, "  # noqa: S608
+                           "message = %s WHERE id = %s",
+                           [done, total, message[:300], self.job_id])
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()

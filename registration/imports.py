@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -41,7 +41,7 @@ from core.crypto import encrypt_text
 from core.jobs import job_handler
 from core.models import AuditEvent, Block, District, Job
 from core.roles import RoleCode as R
-from core.services import job_create, job_progress
+from core.services import SideProgress, job_create, job_progress
 from core.validators import normalise_mobile
 from registration.identity import aadhaar_hash
 from registration.models import AadhaarVault, Occupation, Worker, WorkerTransition
@@ -480,30 +480,6 @@ def _insert_events(workers: list[Worker], now) -> None:
             [now, "insert", [worker.pk for worker in workers]])
 
 
-class _SideProgress:
-    """Report progress on a second connection while the commit's transaction is open.
-
-    Inside the commit's transaction an UPDATE of the job would stay invisible to
-    the progress page until the end (and hold the job row locked meanwhile).
-    """
-
-    def __init__(self, job_id):
-        self.job_id = job_id
-        self.connection = None
-
-    def __call__(self, done: int, total: int, message: str = "") -> None:
-        if self.connection is None:
-            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {Job._meta.db_table} SET done = %s, total = %s, "  # noqa: S608
-                           "message = %s WHERE id = %s",
-                           [done, total, message[:300], self.job_id])
-
-    def close(self) -> None:
-        if self.connection is not None:
-            self.connection.close()
-
-
 def _summary(counts: _Counts, mode: str) -> dict:
     return {"mode": mode, "rows": counts.rows, "new": counts.new,
             "duplicate": counts.duplicate, "invalid": counts.invalid,
@@ -664,7 +640,7 @@ def worker_import_commit_run(job: Job) -> dict:
     mode = params["mode"]
     if mode == MODE_MIGRATION and not _may_migrate(user):
         raise PermissionError("migration import by a user who is not the state admin")
-    side_progress = _SideProgress(job.pk)
+    side_progress = SideProgress(job.pk)
     try:
         if _file_sha256(params["path"]) != params["sha256"]:
             raise ImportFileError("the upload changed after its dry run")

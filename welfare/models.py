@@ -440,6 +440,8 @@ class PaymentLine(models.Model):
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
     response_file = models.ForeignKey("BankResponseFile", on_delete=models.PROTECT, null=True,
                                       blank=True, related_name="+")
+    # When the worker was told of the outcome (the SMS goes once, even if a task reruns).
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["batch", "pk"]

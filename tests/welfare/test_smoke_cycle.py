@@ -1,5 +1,6 @@
 """The whole cycle once through the services: apply, sanction, batch, approve, file, bank."""
 
+from core.sms import CapturingSMSBackend
 from tests.welfare.factories import application_at
 from welfare import services
 from welfare.models import Application, PaymentBatch
@@ -21,3 +22,7 @@ def test_sanctioned_application_is_paid_through_batch_and_simulated_bank(
     application.refresh_from_db()
     assert application.status == Application.Status.PAID
     assert application.utr
+    # The worker is told, once, and the application's history shows the payment.
+    paid_sms = [m for m in CapturingSMSBackend.outbox if application.utr in m.text]
+    assert len(paid_sms) == 1
+    assert application.events.filter(status="paid").exists()

@@ -6,13 +6,12 @@ Exactly once, by construction:
   'sanctioned' over rows locked with SKIP LOCKED, so two makers never take the
   same application; the database also allows one open payment line per
   application and one paid line per application.
-* The payment file is written from the batch's lines (fixed at batch creation);
-  writing it again writes the same file. The batch is marked ready only once the
-  whole file is stored, so a job killed midway leaves nothing half-done.
-* Each response line is applied under the line's row lock and only to a line
-  still open; a line already settled the same way counts as "already applied",
-  settled another way as a conflict. Nothing is applied silently when it does not
-  match (unknown reference, repeated line, different amount).
+* The payment file and the bank's response are set-based jobs (see
+  welfare.services.ledger): the file is rebuilt from the batch's fixed lines; a
+  response is staged and applied in one transaction, only to lines still open;
+  a line already settled the same way counts as "already applied", settled
+  another way as a conflict. Nothing is applied silently when it does not match
+  (unknown reference, repeated line, different amount).
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ import hashlib
 import logging
 from datetime import datetime, time, timedelta
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -30,12 +30,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import audit_event_record
-from core.crypto import decrypt_text
 from core.models import AuditEvent
-from core.money import rupees
 from core.roles import RoleCode as R
-from core.services import job_create, job_progress
-from registration.services import worker_notify
+from core.services import job_create
 from welfare import bankfiles
 from welfare.models import (
     Application,
@@ -44,12 +41,17 @@ from welfare.models import (
     PaymentBatch,
     PaymentLine,
 )
+from welfare.services.ledger import (  # noqa: F401 - re-exported
+    APPLICATION_UPDATE_TRIGGER,
+    application_events_insert,
+    bank_response_ingest,
+    payment_file_write,
+)
 
 logger = logging.getLogger(__name__)
 B = PaymentBatch.Status
 L = PaymentLine.Status
 A = Application.Status
-INGEST_CHUNK = 2000  # response lines applied per transaction (one progress step)
 
 
 def _batch_number(on) -> str:
@@ -117,9 +119,13 @@ def payment_batch_create(*, actor, scheme_id: int | None = None, district_id: in
         )
         SELECT count(*), coalesce(sum(amount), 0) FROM inserted
     """  # noqa: S608 - the conditions are fixed strings; values go as parameters
-    with connection.cursor() as cursor:
+    # The applications' history events are written in one statement (see ledger).
+    with pgtrigger.ignore(APPLICATION_UPDATE_TRIGGER), connection.cursor() as cursor:
         cursor.execute(sql, [*params, batch.pk, prefix])
         count, total = cursor.fetchone()
+    application_events_insert(where_sql="a.id IN (SELECT application_id FROM "
+                                        "welfare_paymentline WHERE batch_id = %s)",
+                              params=[batch.pk])
     if count == 0:
         raise ValidationError(_("No sanctioned application with bank details matches; "
                                 "nothing to pay."), code="empty")
@@ -187,52 +193,6 @@ def payment_batch_approve(*, actor, batch_id: int, request=None) -> PaymentBatch
     return batch
 
 
-def payment_file_write(*, batch_id: int, job_id=None) -> dict:
-    """Write the batch's payment file from its lines and mark the batch ready.
-
-    Safe to run again (a redelivered or re-run job): the file is rebuilt from the
-    same lines, and a batch already ready is left as it is.
-    """
-    batch = PaymentBatch.objects.select_related("approved_by").get(pk=batch_id)
-    if batch.status in (B.FILE_READY, B.CLOSED):
-        return {"lines": batch.line_count, "already": True}
-    if batch.status != B.APPROVED:
-        raise ValidationError(f"batch {batch_id} is not approved")
-    lines = (PaymentLine.objects.filter(batch=batch, status=L.PENDING)
-             .select_related("application__scheme").order_by("pk"))
-    total = batch.line_count
-    done = 0
-
-    def rows():
-        nonlocal done
-        for line in lines.iterator(chunk_size=2000):
-            yield {"reference": line.reference, "name": line.account_holder,
-                   "account": decrypt_text(line.account_encrypted), "ifsc": line.ifsc,
-                   "amount": line.amount, "scheme": line.application.scheme.code.upper(),
-                   "application": line.application.number}
-            done += 1
-            if job_id and done % 2000 == 0:
-                job_progress(job_id=job_id, done=done, total=total)
-
-    content = "".join(bankfiles.payment_file_lines(
-        batch_number=batch.number, on=timezone.localdate(), rows=rows())).encode()
-    digest = hashlib.sha256(content).hexdigest()
-    with transaction.atomic():
-        batch = _locked_batch(batch_id)
-        if batch.status != B.APPROVED:
-            return {"lines": batch.line_count, "already": True}
-        batch.file.save(f"{batch.number}.csv", ContentFile(content), save=False)
-        batch.file_sha256 = digest
-        batch.file_written_at = timezone.now()
-        batch.status = B.FILE_READY
-        batch.save(update_fields=["file", "file_sha256", "file_written_at", "status"])
-        audit_event_record(action=AuditEvent.Action.JOB, actor=batch.approved_by, obj=batch,
-                           summary=f"payment file written: {done} lines",
-                           detail={"lines": done, "sha256": digest,
-                                   "total": str(batch.total_amount)})
-    return {"lines": done, "sha256": digest}
-
-
 def payment_file_open(*, actor, batch: PaymentBatch, request=None):
     """Return the batch's payment file for download, recording who took it."""
     if not batch.file:
@@ -290,127 +250,8 @@ def bank_simulation_run(*, actor, batch_id: int, failure_rate: float | None = No
                                 request=request)
 
 
-_PAID_SMS = gettext_lazy("Shram Portal: %(amount)s of application %(number)s has been paid "
-                         "to your bank account XXXXXX%(last4)s. UTR %(utr)s.")
-_FAILED_SMS = gettext_lazy("Shram Portal: the payment of application %(number)s failed "
-                           "(%(reason)s). Please contact the labour office or a CSC to correct "
-                           "your bank details.")
-
-
-def _apply_chunk(*, response: BankResponseFile, rows: list, today, outcome: dict) -> None:
-    """Apply one chunk of response rows under the lines' row locks (one transaction)."""
-    references = [row.reference for row in rows]
-    with transaction.atomic():
-        locked = (PaymentLine.objects.select_for_update(of=("self",))
-                  .filter(batch_id=response.batch_id, reference__in=references)
-                  .select_related("application__worker__owner"))
-        lines = {line.reference: line for line in locked}
-        for row in rows:
-            line = lines.get(row.reference)
-            if line is None:
-                outcome["unknown"].append(row.line_number)
-                continue
-            if row.amount is None or row.amount != line.amount:
-                outcome["mismatched"].append(row.line_number)
-                continue
-            wanted = {bankfiles.STATUS_SUCCESS: L.PAID, bankfiles.STATUS_FAILED: L.FAILED,
-                      bankfiles.STATUS_PENDING: L.UNKNOWN}[row.status]
-            if line.status in (L.PAID, L.FAILED):
-                same = line.status == wanted and (wanted != L.PAID or line.utr == row.utr)
-                outcome["already" if same else "conflicts"].append(row.line_number)
-                continue
-            if line.status == L.CANCELLED:
-                outcome["conflicts"].append(row.line_number)
-                continue
-            _settle(line=line, row=row, wanted=wanted, response=response, today=today)
-            outcome[{L.PAID: "paid", L.FAILED: "failed", L.UNKNOWN: "unknown_status"}[
-                wanted]] += 1
-
-
-def _settle(*, line: PaymentLine, row, wanted: str, response: BankResponseFile, today) -> None:
-    application = line.application
-    line.status = wanted
-    line.response_file = response
-    if wanted == L.UNKNOWN:
-        line.save(update_fields=["status", "response_file"])
-        return
-    line.settled_on = today
-    if wanted == L.PAID:
-        line.utr = row.utr[:30]
-        application.status = A.PAID
-        application.utr = line.utr
-        application.paid_on = today
-        application.failure_code = ""
-        worker_notify(application.worker, _PAID_SMS, amount=rupees(line.amount),
-                      number=application.number, last4=line.account_last4, utr=line.utr)
-    else:
-        line.failure_code = row.reason[:10]
-        application.status = A.PAYMENT_FAILED
-        application.failure_code = line.failure_code
-        worker_notify(application.worker, _FAILED_SMS, number=application.number,
-                      reason=bankfiles.FAILURE_REASONS.get(line.failure_code,
-                                                           line.failure_code))
-    line.save(update_fields=["status", "utr", "failure_code", "settled_on", "response_file"])
-    application.save(update_fields=["status", "utr", "paid_on", "failure_code", "updated_at"])
-
-
-def bank_response_ingest(*, response_id: int, job_id=None) -> dict:
-    """Apply a bank response file to its batch's lines, reporting what it could not apply.
-
-    Safe to run twice: lines already settled are counted as already applied.
-    """
-    response = BankResponseFile.objects.select_related("batch").get(pk=response_id)
-    if response.status == BankResponseFile.Status.DONE:
-        return response.result
-    with response.file.open("rb") as handle:
-        content = handle.read()
-    outcome = {"paid": 0, "failed": 0, "unknown_status": 0, "already": [], "conflicts": [],
-               "unknown": [], "duplicates": [], "mismatched": [], "invalid": []}
-    today = timezone.localdate()
-    try:
-        rows = list(bankfiles.response_file_rows(content))
-    except (ValueError, UnicodeDecodeError):
-        BankResponseFile.objects.filter(pk=response_id).update(
-            status=BankResponseFile.Status.FAILED,
-            result={"error": "not a response file (header REFERENCE,STATUS,UTR,REASON_CODE,"
-                             "AMOUNT expected)"})
-        return {"error": "header"}
-    seen: set[str] = set()
-    valid = []
-    for row in rows:
-        if row.problem:
-            outcome["invalid"].append(row.line_number)
-        elif row.reference in seen:
-            outcome["duplicates"].append(row.line_number)
-        else:
-            seen.add(row.reference)
-            valid.append(row)
-    if job_id:
-        job_progress(job_id=job_id, done=0, total=len(valid))
-    for start in range(0, len(valid), INGEST_CHUNK):
-        _apply_chunk(response=response, rows=valid[start:start + INGEST_CHUNK], today=today,
-                     outcome=outcome)
-        if job_id:
-            job_progress(job_id=job_id, done=min(start + INGEST_CHUNK, len(valid)))
-    with transaction.atomic():
-        batch = _locked_batch(response.batch_id)
-        if batch.status == B.FILE_READY and not batch.lines.filter(
-                status__in=[L.PENDING, L.UNKNOWN]).exists():
-            batch.status = B.CLOSED
-            batch.save(update_fields=["status"])
-        # Line numbers are kept for the report (the first hundred of each kind).
-        result = {key: (value[:100] if isinstance(value, list) else value)
-                  for key, value in outcome.items()}
-        result.update({f"{key}_count": len(value) for key, value in outcome.items()
-                       if isinstance(value, list)})
-        BankResponseFile.objects.filter(pk=response_id).update(
-            status=BankResponseFile.Status.DONE, result=result)
-        audit_event_record(action=AuditEvent.Action.JOB, actor=response.uploaded_by, obj=batch,
-                           summary=f"bank response applied: {outcome['paid']} paid, "
-                           f"{outcome['failed']} failed",
-                           detail={"sha256": response.sha256, "paid": outcome["paid"],
-                                   "failed": outcome["failed"],
-                                   "reported": sum(len(v) for v in outcome.values()
-                                                   if isinstance(v, list))})
-    return result
-
+PAID_SMS = gettext_lazy("Shram Portal: %(amount)s of application %(number)s has been paid "
+                        "to your bank account XXXXXX%(last4)s. UTR %(utr)s.")
+FAILED_SMS = gettext_lazy("Shram Portal: the payment of application %(number)s failed "
+                          "(%(reason)s). Please contact the labour office or a CSC to correct "
+                          "your bank details.")
