@@ -77,9 +77,10 @@ _account = iter(range(10**11, 10**12))
 
 
 def active_worker(*, district, owner=None, gender=Worker.Gender.FEMALE, children=2,
-                  spouse=True, registered_days_ago=400, **overrides) -> Worker:
+                  spouse=True, registered_days_ago=400, account: str | None = None,
+                  **overrides) -> Worker:
     """An approved construction worker with a bank account, a spouse and children."""
-    number = str(next(_account))
+    number = account or str(next(_account))
     today = timezone.localdate()
     worker = WorkerFactory(
         status=Worker.Status.ACTIVE, category=Worker.Category.BOC, district=district,

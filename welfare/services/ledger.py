@@ -240,6 +240,9 @@ def bank_response_ingest(*, response_id: int, job_id=None) -> dict:
             if response.status == BankResponseFile.Status.DONE:
                 return response.result
             with connection.cursor() as cursor:
+                # A temporary table of this session; dropped at commit, and here in case
+                # an enclosing transaction (tests) kept an earlier one alive.
+                cursor.execute("DROP TABLE IF EXISTS welfare_response_stage")
                 cursor.execute(_STAGE_SQL)
                 total = _stage(cursor.cursor, rows, progress)
                 cursor.execute("CREATE INDEX ON welfare_response_stage (reference)")
