@@ -197,13 +197,16 @@ class Application(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("application number"), max_length=20, unique=True)
+    # Foreign keys covered by a composite index below (or never searched: users and slabs
+    # are not deleted) carry no index of their own; every index is rewritten when a
+    # payment batch moves lakhs of applications at once.
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="applications",
-                               verbose_name=_("scheme"))
+                               verbose_name=_("scheme"), db_index=False)
     worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="applications",
                                verbose_name=_("worker"))
     # Copied from the worker at submission: scoping and the district queues read it.
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("district"))
+                                 verbose_name=_("district"), db_index=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.SUBMITTED)
     channel = models.CharField(_("applied through"), max_length=10, choices=Channel.choices)
@@ -214,7 +217,7 @@ class Application(models.Model):
                                       verbose_name=_("family member"))
     beneficiary_name = models.CharField(_("beneficiary"), max_length=150)
     slab = models.ForeignKey(SchemeSlab, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+", verbose_name=_("slab"))
+                             related_name="+", verbose_name=_("slab"), db_index=False)
     # Keys of the scheme's limits (see welfare.rules): who the claim counts against,
     # the period it falls in, and which of the allowed claims it takes.
     beneficiary_key = models.CharField(max_length=64, editable=False)
@@ -228,10 +231,10 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"))
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")
+                                    null=True, blank=True, related_name="+", db_index=False)
     sanctioned_at = models.DateTimeField(_("sanctioned at"), null=True, blank=True)
     sanctioned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                      null=True, blank=True, related_name="+")
+                                      null=True, blank=True, related_name="+", db_index=False)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     utr = models.CharField(_("UTR (bank reference)"), max_length=30, blank=True)
     failure_code = models.CharField(_("failure code"), max_length=10, blank=True)

@@ -21,3 +21,4 @@ from welfare.services.payments import (  # noqa: F401
     payment_file_open,
     payment_file_write,
 )
+from welfare.services.schemes import scheme_save  # noqa: F401

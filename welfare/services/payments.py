@@ -168,18 +168,20 @@ def payment_batch_cancel(*, actor, batch_id: int, request=None) -> PaymentBatch:
 def payment_batch_approve(*, actor, batch_id: int, request=None) -> PaymentBatch:
     """Approve a batch (the checker, never its maker) and start writing its payment file."""
     batch = _locked_batch(batch_id)
-    if batch.status in (B.APPROVED, B.FILE_READY, B.CLOSED):
-        return batch  # a repeated click
-    if batch.status != B.AWAITING_APPROVAL:
-        raise ValidationError(_("Batch %(number)s cannot be approved (status %(status)s).")
-                              % {"number": batch.number, "status": batch.get_status_display()},
-                              code="wrong_status")
+    # Who may approve is checked first: a maker's "approve" of an approved batch is
+    # refused, not a silent success.
     if not actor.has_role(R.ACCOUNTS_CHECKER):
         raise ValidationError(_("Only an accounts approver (checker) may approve a batch."),
                               code="not_checker")
     if batch.created_by_id == actor.pk:
         raise ValidationError(_("You made this batch; another approver must approve it."),
                               code="maker_is_checker")
+    if batch.status in (B.APPROVED, B.FILE_READY, B.CLOSED):
+        return batch  # a repeated click
+    if batch.status != B.AWAITING_APPROVAL:
+        raise ValidationError(_("Batch %(number)s cannot be approved (status %(status)s).")
+                              % {"number": batch.number, "status": batch.get_status_display()},
+                              code="wrong_status")
     batch.status = B.APPROVED
     batch.approved_by = actor
     batch.approved_at = timezone.now()
