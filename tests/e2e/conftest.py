@@ -146,3 +146,14 @@ def last_code_sent_to(mobile: str) -> str:
         if message.mobile == mobile:
             return re.search(r"\b(\d{6})\b", message.text).group(1)
     raise AssertionError(f"no SMS to {mobile}")
+
+
+@pytest.fixture
+def raipur(settings):
+    """The district the journeys happen in (with one block), as the state's district."""
+    from tests.core.factories import BlockFactory, DistrictFactory
+
+    district = DistrictFactory(name_en="Raipur", name_hi="रायपुर", code="RPR")
+    settings.PORTAL_STATE_CODE = district.state.code
+    BlockFactory(district=district, name_en="Abhanpur", name_hi="अभनपुर")
+    return district

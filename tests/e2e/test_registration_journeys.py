@@ -8,19 +8,11 @@ from playwright.sync_api import expect
 from core.roles import RoleCode as R
 from registration.models import Worker
 from tests.conftest import PASSWORD, TOTP_SECRET, add_totp, current_totp
-from tests.core.factories import BlockFactory, DistrictFactory, UserFactory
+from tests.core.factories import UserFactory
 from tests.e2e.conftest import last_code_sent_to
 from tests.registration.factories import WorkerFactory, jpeg_bytes, valid_aadhaar
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture
-def raipur(settings):
-    district = DistrictFactory(name_en="Raipur", name_hi="रायपुर", code="RPR")
-    settings.PORTAL_STATE_CODE = district.state.code
-    BlockFactory(district=district, name_en="Abhanpur", name_hi="अभनपुर")
-    return district
 
 
 @pytest.fixture

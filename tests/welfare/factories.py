@@ -40,12 +40,13 @@ class SchemeFactory(DjangoModelFactory):
 
 def education_scheme(**overrides) -> Scheme:
     """Education assistance: by class, once per child per academic year, two documents."""
-    scheme = SchemeFactory(code="edu", name_en="Education assistance", name_hi="शिक्षा सहायता",
-                           beneficiary=Scheme.Beneficiary.CHILD, limit_count=1,
-                           limit_scope=Scheme.LimitScope.BENEFICIARY,
-                           limit_period=Scheme.LimitPeriod.ACADEMIC_YEAR, amount=None,
-                           documents=["school_certificate", "marksheet"],
-                           min_membership_days=90, **overrides)
+    scheme = SchemeFactory(**{
+        "code": "edu", "name_en": "Education assistance", "name_hi": "शिक्षा सहायता",
+        "beneficiary": Scheme.Beneficiary.CHILD, "limit_count": 1,
+        "limit_scope": Scheme.LimitScope.BENEFICIARY,
+        "limit_period": Scheme.LimitPeriod.ACADEMIC_YEAR, "amount": None,
+        "documents": ["school_certificate", "marksheet"], "min_membership_days": 90,
+        **overrides})
     if not scheme.slabs.exists():
         for order, (label, amount) in enumerate([("Class 1 to 5", "1000"),
                                                  ("Class 9 to 10", "3000")]):
@@ -56,21 +57,20 @@ def education_scheme(**overrides) -> Scheme:
 
 def maternity_scheme(**overrides) -> Scheme:
     """Maternity assistance: a female beneficiary (worker or wife), at most twice per worker."""
-    return SchemeFactory(code="mat", name_en="Maternity assistance", name_hi="मातृत्व सहायता",
-                         gender=Worker.Gender.FEMALE,
-                         beneficiary=Scheme.Beneficiary.SELF_OR_SPOUSE, limit_count=2,
-                         limit_scope=Scheme.LimitScope.WORKER,
-                         limit_period=Scheme.LimitPeriod.EVER, amount=Decimal("20000"),
-                         **overrides)
+    return SchemeFactory(**{
+        "code": "mat", "name_en": "Maternity assistance", "name_hi": "मातृत्व सहायता",
+        "gender": Worker.Gender.FEMALE, "beneficiary": Scheme.Beneficiary.SELF_OR_SPOUSE,
+        "limit_count": 2, "limit_scope": Scheme.LimitScope.WORKER,
+        "limit_period": Scheme.LimitPeriod.EVER, "amount": Decimal("20000"), **overrides})
 
 
 def marriage_scheme(**overrides) -> Scheme:
     """Marriage assistance: any family member, at most twice per family."""
-    return SchemeFactory(code="mar", name_en="Marriage assistance", name_hi="विवाह सहायता",
-                         beneficiary=Scheme.Beneficiary.FAMILY, limit_count=2,
-                         limit_scope=Scheme.LimitScope.FAMILY,
-                         limit_period=Scheme.LimitPeriod.EVER, amount=Decimal("25000"),
-                         **overrides)
+    return SchemeFactory(**{
+        "code": "mar", "name_en": "Marriage assistance", "name_hi": "विवाह सहायता",
+        "beneficiary": Scheme.Beneficiary.FAMILY, "limit_count": 2,
+        "limit_scope": Scheme.LimitScope.FAMILY, "limit_period": Scheme.LimitPeriod.EVER,
+        "amount": Decimal("25000"), **overrides})
 
 
 _account = iter(range(10**11, 10**12))
