@@ -94,16 +94,21 @@ class ExportMixin:
                     "filter": {k: v for k, v in self.request.GET.items() if k != "export"}},
         )
         values = ([func(row) for _h, func in self.export_columns] for row in rows.iterator())
-        if fmt == "csv":
-            response = StreamingHttpResponse(_csv_lines(headers, values),
-                                             content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(
-                _xlsx_bytes(headers, values),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return table_download(fmt=fmt, headers=headers, values=values, filename=filename)
+
+
+def table_download(*, fmt: str, headers: list[str], values, filename: str):
+    """Return rows as a CSV (streamed) or XLSX download named ``filename``."""
+    if fmt == "csv":
+        response = StreamingHttpResponse(_csv_lines(headers, values),
+                                         content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            _xlsx_bytes(headers, values),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _csv_lines(headers, values):

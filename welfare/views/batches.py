@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
@@ -29,9 +29,8 @@ from core.roles import RoleCode as R
 from core.views.base import (
     PortalListView,
     RoleRequiredMixin,
-    _csv_lines,
-    _xlsx_bytes,
     scoped_object_or_404,
+    table_download,
 )
 from welfare import bankfiles, selectors, services
 from welfare.forms.payments import (
@@ -482,15 +481,7 @@ class ReconciliationView(RoleRequiredMixin, TemplateView):
                            object_type="welfare.scheme", summary=f"reconciliation as {fmt}",
                            detail={"rows": len(values), "format": fmt})
         filename = f"reconciliation-{timezone.localdate():%Y%m%d}.{fmt}"
-        if fmt == "csv":
-            response = StreamingHttpResponse(_csv_lines(headers, values),
-                                             content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(
-                _xlsx_bytes(headers, values),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return table_download(fmt=fmt, headers=headers, values=values, filename=filename)
 
 
 def _batch_url(name: str) -> str:
