@@ -29,3 +29,21 @@ class CodeForm(forms.Form):
         if not code.isdigit():
             raise forms.ValidationError(_("The code has only digits."))
         return code
+
+
+class DayFirstDateInput(forms.DateInput):
+    """A date typed as Indians write it (31/03/2025); core/formats parses it."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"placeholder": _("DD/MM/YYYY"), "inputmode": "numeric",
+                                "autocomplete": "off", **(attrs or {})}, format="%d/%m/%Y")
+
+
+class DayFirstDateField(forms.DateField):
+    """A date field typed day first (ISO dates from date pickers are accepted too)."""
+
+    widget = DayFirstDateInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("Day first, e.g. 31/03/2025."))
+        super().__init__(**kwargs)

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import random
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -34,8 +35,12 @@ STATUS_SUCCESS, STATUS_FAILED, STATUS_PENDING = "SUCCESS", "FAILED", "PENDING"
 
 def _clean_name(name: str) -> str:
     # Bank files take plain capital letters; a comma or quote would break some parsers.
-    return " ".join("".join(ch if ch.isalnum() or ch == " " else " " for ch in name)
-                    .upper().split())[:100]
+    # Accents are dropped (É -> E); other scripts become spaces (str.isalnum() is true
+    # of Devanagari consonants, which would reach the bank without their vowel signs).
+    letters = "".join(ch for ch in unicodedata.normalize("NFKD", name)
+                      if not unicodedata.combining(ch))
+    return " ".join("".join(ch if (ch.isascii() and ch.isalnum()) or ch == " " else " "
+                            for ch in letters).upper().split())[:100]
 
 
 def payment_file_lines(*, batch_number: str, on: date, rows: Iterable[dict]) -> Iterator[str]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from registration.models import FamilyMember, Worker
@@ -223,6 +224,19 @@ def rule_slab(claim: Claim) -> list[str]:
     return []
 
 
+def beneficiary_may_repeat(scheme: Scheme) -> bool:
+    """Return whether one person may claim again in the same period, up to the limit.
+
+    A limit above one per beneficiary says so; so does one above one per worker or
+    family on a scheme for the worker (or the wife / husband): maternity assistance
+    for two deliveries of the same woman. Where the beneficiary is a child or any
+    family member, such a limit is spread over different people.
+    """
+    return (scheme.limit_count or 0) > 1 and (
+        scheme.limit_scope == Scheme.LimitScope.BENEFICIARY
+        or scheme.beneficiary in (Scheme.Beneficiary.SELF, Scheme.Beneficiary.SELF_OR_SPOUSE))
+
+
 def rule_limits(claim: Claim) -> list[str]:
     """The same claim twice, and the scheme's limit on claims, counting live applications."""
     scheme = claim.scheme
@@ -231,8 +245,13 @@ def rule_limits(claim: Claim) -> list[str]:
     if claim.exclude_application_id:
         live = live.exclude(pk=claim.exclude_application_id)
     reasons = []
-    if claim.is_complete or scheme.beneficiary == Scheme.Beneficiary.SELF:
-        repeat = live.filter(worker=claim.worker, beneficiary_key=keys["beneficiary_key"],
+    if (claim.is_complete or scheme.beneficiary == Scheme.Beneficiary.SELF) \
+            and not beneficiary_may_repeat(scheme):
+        claimed_by = Q(worker=claim.worker)
+        if scheme.limit_scope == Scheme.LimitScope.FAMILY:
+            # Both parents registered: the other one's claim for the same person counts.
+            claimed_by |= Q(limit_key=keys["limit_key"])
+        repeat = live.filter(claimed_by, beneficiary_key=keys["beneficiary_key"],
                              period_key=keys["period_key"]).first()
         if repeat is not None:
             return [_("This claim has already been made (application %(number)s).")

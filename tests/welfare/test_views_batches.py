@@ -184,7 +184,7 @@ def test_checker_approves_and_the_file_is_written(personas, login, client, batch
     assert batch.file_job.get_absolute_url() in page  # the checker started the job
 
 
-@pytest.mark.parametrize("persona", ["maker", "checker", "state_admin"])
+@pytest.mark.parametrize("persona", ["maker", "checker"])
 def test_payment_file_downloads_as_csv_and_is_audited(personas, login, client, ready_batch,
                                                       persona):
     login(personas[persona])
@@ -197,6 +197,15 @@ def test_payment_file_downloads_as_csv_and_is_audited(personas, login, client, r
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT,
                                      actor=personas[persona],
                                      summary="payment file downloaded").count() == 1
+
+
+def test_state_admin_sees_the_batch_but_cannot_take_the_payment_file(personas, login, client,
+                                                                     ready_batch):
+    login(personas["state_admin"])
+    assert "Download the payment file" not in page_text(client.get(detail_url(ready_batch)))
+    response = client.post(reverse("welfare:batch_file", args=[ready_batch.uuid]))
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(summary="payment file downloaded").exists()
 
 
 def test_payment_file_not_ready_gives_a_message(personas, login, client, batch):
@@ -230,12 +239,12 @@ def test_maker_cancels_a_batch_awaiting_approval(personas, login, client, batch,
     assert set(batch.lines.values_list("status", flat=True)) == {L.CANCELLED}
 
 
-def test_maker_approving_an_approved_batch_is_not_told_they_approved_it(personas, login,
-                                                                         client, ready_batch):
+def test_maker_approving_an_approved_batch_is_refused_not_told_it_worked(personas, login,
+                                                                          client, ready_batch):
     login(personas["maker"])
     response = client.post(reverse("welfare:batch_approve", args=[ready_batch.uuid]),
                            follow=True)
-    assert "already approved" in shown_messages(response)
+    assert "Only an accounts approver (checker) may approve" in shown_messages(response)
     ready_batch.refresh_from_db()
     assert ready_batch.approved_by == personas["checker"]
 

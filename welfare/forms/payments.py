@@ -7,24 +7,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DayFirstDateField
 from core.models import District
 from welfare.models import PaymentBatch, PaymentLine, Scheme
 
 MAX_RESPONSE_BYTES = 20 * 1024 * 1024  # a response of a lakh lines is about 8 MB
-DAY_FIRST_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
-
-
-class DayFirstDateField(forms.DateField):
-    """A date typed as Indians write it (31/03/2025); ISO dates are accepted too."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", DAY_FIRST_FORMATS)
-        kwargs.setdefault("widget", forms.TextInput(attrs={
-            "placeholder": _("DD/MM/YYYY"), "inputmode": "numeric", "autocomplete": "off"}))
-        kwargs.setdefault("help_text", _("Day first, e.g. 31/03/2025."))
-        super().__init__(**kwargs)
-
-
 class BatchFilterForm(forms.Form):
     """Which sanctioned applications a new batch takes (every filter is optional)."""
 

@@ -5,18 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DayFirstDateInput
 from registration.models import Worker
 from welfare.models import DocumentKind, Scheme
-
-DAY_FIRST_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
-
-
-class DayFirstDateInput(forms.DateInput):
-    """A date typed as Indians write it (31/03/2025)."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"placeholder": _("DD/MM/YYYY"), "inputmode": "numeric",
-                                "autocomplete": "off", **(attrs or {})}, format="%d/%m/%Y")
 
 
 class SchemeForm(forms.ModelForm):
@@ -46,7 +37,6 @@ class SchemeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("opens_on", "closes_on"):
-            self.fields[name].input_formats = DAY_FIRST_FORMATS
             self.fields[name].help_text = _("Day first, e.g. 31/03/2026. Leave empty for "
                                             "no limit.")
         if self.instance.pk:

@@ -31,7 +31,7 @@ from welfare.models import (
     Scheme,
     SchemeSlab,
 )
-from welfare.rules import eligibility_check
+from welfare.rules import beneficiary_may_repeat, eligibility_check
 
 S = Application.Status
 # Stages whose amount counts against the scheme's budget (sanctioned and later).
@@ -135,6 +135,11 @@ def application_submit(*, actor, worker_id: int, scheme_id: int, channel: str,
     slot = _free_slot(scheme, keys)
     if scheme.limit_count and slot is None:
         raise _limit_error()
+    if beneficiary_may_repeat(scheme):
+        # A second delivery of the same woman is a new claim, not the same one again:
+        # the claim's slot tells it apart for the database's no-repeat constraint.
+        keys["beneficiary_key"] = hashlib.sha256(
+            f"{keys['beneficiary_key']}|{slot}".encode()).hexdigest()
     application = Application(
         number=_number(today), scheme=scheme, worker=worker, district=worker.district,
         channel=channel, applied_by=actor, family_member=member,

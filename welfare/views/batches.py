@@ -240,7 +240,7 @@ class BatchDetailView(BatchObjectMixin, PortalListView):
                          and batch.created_by_id != user.pk),
             approve_refusal=self._approve_refusal(batch),
             may_cancel=batch.status == B.AWAITING_APPROVAL and user.has_role(R.ACCOUNTS_MAKER),
-            may_download=bool(batch.file),
+            may_download=is_accounts and bool(batch.file),
             may_upload=is_accounts and batch.status in (B.FILE_READY, B.CLOSED),
             may_simulate=(is_accounts and settings.WELFARE_BANK_SIMULATOR
                           and batch.status == B.FILE_READY),
@@ -348,9 +348,13 @@ class BatchCancelView(BatchObjectMixin, RoleRequiredMixin, View):
 
 
 class BatchFileView(BatchObjectMixin, RoleRequiredMixin, View):
-    """Download the payment file (the only place the full account numbers appear); audited."""
+    """Download the payment file (the only place the full account numbers appear); audited.
 
-    allowed_roles = BATCH_VIEWERS
+    The accounts roles only: the state admin oversees batches but takes no copy of the
+    bank details.
+    """
+
+    allowed_roles = ACCOUNTS
 
     def get(self, request, uuid):
         batch = self.batch
