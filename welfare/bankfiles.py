@@ -17,19 +17,26 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext_lazy as _
+
 PAYMENT_HEADER = ["RECORD", "REFERENCE", "BENEFICIARY_NAME", "ACCOUNT_NUMBER", "IFSC", "AMOUNT",
                   "SCHEME_CODE", "APPLICATION_ID"]
 RESPONSE_HEADER = ["REFERENCE", "STATUS", "UTR", "REASON_CODE", "AMOUNT"]
 
-# Return reasons, modelled on NACH / PFMS return codes.
+# Return reasons, modelled on NACH / PFMS return codes (shown to workers and in SMS).
 FAILURE_REASONS = {
-    "AC01": "Invalid account number",
-    "AC04": "Account closed",
-    "AC06": "Account frozen or dormant",
-    "RC01": "IFSC invalid",
-    "NM01": "Beneficiary name does not match the account",
-    "AN01": "Aadhaar not seeded with the account",
+    "AC01": _("Invalid account number"),
+    "AC04": _("Account closed"),
+    "AC06": _("Account frozen or dormant"),
+    "RC01": _("IFSC invalid"),
+    "NM01": _("Beneficiary name does not match the account"),
+    "AN01": _("Aadhaar not seeded with the account"),
 }
+
+
+def failure_reason(code: str) -> str:
+    """Return the bank's reason for a return code, in the reader's language where known."""
+    return str(FAILURE_REASONS.get(code, code)) if code else ""
 STATUS_SUCCESS, STATUS_FAILED, STATUS_PENDING = "SUCCESS", "FAILED", "PENDING"
 
 

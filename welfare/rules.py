@@ -188,6 +188,11 @@ def rule_beneficiary(claim: Claim) -> list[str]:
         if kind == Scheme.Beneficiary.CHILD and not any(
                 m.relation in CHILD_RELATIONS for m in family):
             return [_("No son or daughter is recorded in the worker's family details.")]
+        if kind == Scheme.Beneficiary.SELF_OR_SPOUSE and claim.scheme.gender \
+                and claim.worker.gender != claim.scheme.gender and not any(
+                    m.relation == FamilyMember.Relation.SPOUSE for m in family):
+            # e.g. maternity: a man may claim only for his wife, and none is recorded.
+            return [_("No wife / husband is recorded in the worker's family details.")]
         return []
     if member is not None and member.worker_id != claim.worker.pk:
         return [_("Choose a member of the worker's own family.")]

@@ -113,16 +113,20 @@ def scheme_reconciliation(*, user) -> list[dict]:
 
     Sanctioned = awaiting a batch + with the bank + paid + failed (awaiting correction),
     counts and rupees; the four stages partition the sanctioned applications, so
-    they always add up. Budget used is everything sanctioned.
+    they always add up. Budget used is what was sanctioned this financial year.
     """
     def stage(status):
         return {f"{status}_count": Count("pk", filter=Q(status=status)),
                 f"{status}_amount": Sum("amount_sanctioned", filter=Q(status=status))}
 
+    from welfare.services.applications import financial_year_start
+
     rows = (application_list(user=user)
             .filter(status__in=[A.SANCTIONED, A.IN_BATCH, A.PAID, A.PAYMENT_FAILED])
             .values("scheme_id")
             .annotate(count=Count("pk"), amount=Sum("amount_sanctioned"),
+                      this_year=Sum("amount_sanctioned",
+                                    filter=Q(sanctioned_at__gte=financial_year_start())),
                       **stage(A.SANCTIONED), **stage(A.IN_BATCH), **stage(A.PAID),
                       **stage(A.PAYMENT_FAILED)))
     by_scheme = {row["scheme_id"]: row for row in rows}
@@ -134,8 +138,10 @@ def scheme_reconciliation(*, user) -> list[dict]:
         for status in (A.SANCTIONED, A.IN_BATCH, A.PAID, A.PAYMENT_FAILED):
             entry[status] = {"count": row.get(f"{status}_count", 0),
                              "amount": row.get(f"{status}_amount") or Decimal(0)}
+        # The budget is for the financial year: what was sanctioned this year uses it.
         entry["budget"] = scheme.budget_amount
-        entry["budget_percent"] = (int(entry["amount"] * 100 / scheme.budget_amount)
+        entry["budget_used"] = row.get("this_year") or Decimal(0)
+        entry["budget_percent"] = (int(entry["budget_used"] * 100 / scheme.budget_amount)
                                    if scheme.budget_amount else None)
         result.append(entry)
     return result

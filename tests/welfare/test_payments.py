@@ -135,6 +135,15 @@ def test_checker_who_made_the_batch_cannot_approve_it(personas, scheme):
     assert batch.status == B.AWAITING_APPROVAL and batch.file_job is None
 
 
+@pytest.mark.parametrize("persona", ["checker", "state_admin", "officer_a"])
+def test_only_a_maker_makes_a_batch(personas, scheme, persona):
+    applications = sanctioned(personas, scheme)
+    with pytest.raises(ValidationError, match="maker"):
+        services.payment_batch_create(actor=personas[persona])
+    assert not PaymentBatch.objects.exists()
+    assert statuses(applications) == ["sanctioned"]
+
+
 @pytest.mark.parametrize("persona", ["state_admin", "officer_a", "district_admin_a"])
 def test_user_without_the_checker_role_cannot_approve(personas, scheme, persona):
     sanctioned(personas, scheme)

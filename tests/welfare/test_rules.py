@@ -424,3 +424,15 @@ def test_every_reason_is_returned_at_once(district_a, edu_scheme):
         "Choose the son or daughter the claim is for.",
         "Choose the slab (e.g. the class) the claim is for.",
     ]
+
+
+def test_man_without_a_recorded_wife_is_told_before_applying_for_maternity(district_a,
+                                                                          mat_scheme):
+    worker = active_worker(district=district_a, gender=Worker.Gender.MALE, spouse=False)
+    assert "No wife / husband is recorded in the worker's family details." in reasons(
+        mat_scheme, worker, is_complete=False)
+
+
+def test_man_with_a_recorded_wife_may_look_at_maternity(district_a, mat_scheme):
+    worker = active_worker(district=district_a, gender=Worker.Gender.MALE)
+    assert reasons(mat_scheme, worker, is_complete=False) == []

@@ -694,3 +694,33 @@ def test_reference_is_unique_for_ever_in_the_database(personas, worker_a, edu_sc
     line.save()
     with pytest.raises(IntegrityError), transaction.atomic():
         open_line_copy(line, reference=line.reference)
+
+
+def test_budget_counts_only_this_financial_years_sanctions(district_a, officer):
+    scheme = SchemeFactory(code="budget", amount=Decimal("5000"), limit_count=None,
+                           budget_amount=Decimal("6000"))
+    last_year = application_at("sanctioned", worker=active_worker(district=district_a),
+                               scheme=scheme, officer=officer)
+    # Sanctioned in an earlier financial year: this year's budget is whole again.
+    Application.objects.filter(pk=last_year.pk).update(
+        sanctioned_at=applications.financial_year_start() - timezone.timedelta(days=1))
+    application = application_at("sanctioned", worker=active_worker(district=district_a),
+                                 scheme=scheme, officer=officer)
+    assert application.status == Application.Status.SANCTIONED
+    assert services.scheme_committed(scheme) == Decimal("5000")
+
+
+def test_resubmission_still_missing_a_document_is_refused_and_stores_no_file(
+        worker_a, edu_scheme, officer):
+    application = application_at("submitted", worker=worker_a, scheme=edu_scheme,
+                                 officer=officer)
+    services.application_send_back(actor=officer, application_id=application.pk,
+                                   reason="Marksheet unreadable")
+    application.documents.filter(kind="marksheet").delete()
+    before = ApplicationDocument.objects.count()
+    with pytest.raises(ValidationError, match="Attach"):
+        services.application_resubmit(actor=officer, application_id=application.pk,
+                                      documents=[])
+    application.refresh_from_db()
+    assert application.status == Application.Status.SENT_BACK
+    assert ApplicationDocument.objects.count() == before

@@ -175,12 +175,13 @@ def application_resubmit(*, actor, application_id: int, documents=(),
         return application
     if application.status != S.SENT_BACK:
         raise _refuse_status(application, _("resubmitted"))
-    _attach(application, documents, actor)
+    # Checked before any file is written: a refusal leaves no orphan file behind.
     kinds = set(application.documents.values_list("kind", flat=True))
-    missing = _missing_documents(application.scheme, kinds)
+    missing = _missing_documents(application.scheme, kinds | {kind for kind, _u, _c in documents})
     if missing:
         raise ValidationError(_("Attach: %(documents)s.") % {"documents": ", ".join(missing)},
                               code="documents_missing")
+    _attach(application, documents, actor)
     _transition(application=application, to=S.SUBMITTED, actor=actor, request=request)
     application.submitted_at = timezone.now()
     application.save()
@@ -215,11 +216,22 @@ def sanction_limit(user) -> Decimal | None:
     return best
 
 
+def financial_year_start(on=None):
+    """Return the first moment of the financial year (April to March) that ``on`` is in."""
+    from datetime import date, datetime, time
+
+    on = on or timezone.localdate()
+    year = on.year if on.month >= 4 else on.year - 1
+    return timezone.make_aware(datetime.combine(date(year, 4, 1), time.min))
+
+
 def scheme_committed(scheme: Scheme) -> Decimal:
-    """Return the amount sanctioned under the scheme so far (sanctioned, in payment or paid)."""
+    """Return the amount sanctioned under the scheme this financial year (the budget's year)."""
     from django.db.models import Sum
 
-    return Application.objects.filter(scheme=scheme, status__in=COMMITTED).aggregate(
+    return Application.objects.filter(
+        scheme=scheme, status__in=COMMITTED,
+        sanctioned_at__gte=financial_year_start()).aggregate(
         total=Sum("amount_sanctioned"))["total"] or Decimal(0)
 
 

@@ -326,6 +326,7 @@ def payment_notices_send(*, response_id: int, first_id: int, last_id: int) -> in
                               number=application.number, last4=line.account_last4,
                               utr=line.utr)
             else:
+                # The reason stays lazy: it is rendered in the worker's language.
                 worker_notify(application.worker, FAILED_SMS, number=application.number,
                               reason=bankfiles.FAILURE_REASONS.get(line.failure_code,
                                                                    line.failure_code))

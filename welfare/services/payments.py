@@ -75,6 +75,9 @@ def payment_batch_create(*, actor, scheme_id: int | None = None, district_id: in
     Applications whose worker has no bank account on record are left out (they
     stay sanctioned). Each line gets its own end-to-end reference.
     """
+    if not actor.has_role(R.ACCOUNTS_MAKER):
+        raise ValidationError(_("Only an accounts officer (maker) may make a payment batch."),
+                              code="not_maker")
     today = timezone.localdate()
     batch = PaymentBatch.objects.create(
         number=_batch_number(today), scheme_id=scheme_id, district_id=district_id,

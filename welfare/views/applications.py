@@ -22,7 +22,7 @@ from core.views.base import PortalListView, RoleRequiredMixin, scoped_object_or_
 from registration import selectors as registration_selectors
 from registration.models import Worker
 from welfare import selectors, services
-from welfare.bankfiles import FAILURE_REASONS
+from welfare.bankfiles import failure_reason
 from welfare.filters import ApplicationFilter
 from welfare.forms import applications as forms
 from welfare.models import Application, ApplicationDocument, Scheme
@@ -258,9 +258,9 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
         context["documents"] = list(application.documents.all())
         lines = list(application.payment_lines.all())
         for line in lines:
-            line.failure_reason = FAILURE_REASONS.get(line.failure_code, "")
+            line.failure_reason = failure_reason(line.failure_code)
         context["payment_lines"] = lines
-        context["failure_reason"] = FAILURE_REASONS.get(application.failure_code, "")
+        context["failure_reason"] = failure_reason(application.failure_code)
         if "sanction" in actions:
             context["sanction_limit"] = services.sanction_limit(user)
             context["has_sanction_limit"] = context["sanction_limit"] is not None

@@ -51,15 +51,6 @@ RECONCILIATION_VIEWERS = BATCH_VIEWERS | {R.DISTRICT_ADMIN}
 
 # The bank's return codes in the reader's language (welfare.bankfiles keeps the
 # English text that goes into SMS and files; makemessages needs literal strings).
-FAILURE_REASON_LABELS = {
-    "AC01": _("Invalid account number"),
-    "AC04": _("Account closed"),
-    "AC06": _("Account frozen or dormant"),
-    "RC01": _("IFSC invalid"),
-    "NM01": _("Beneficiary name does not match the account"),
-    "AN01": _("Aadhaar not seeded with the account"),
-}
-
 # Bootstrap colours of the lines' statuses, in the order the bar shows them.
 LINE_BAR_CLASSES = {
     L.PAID: "bg-success", L.FAILED: "bg-danger", L.UNKNOWN: "bg-warning",
@@ -80,13 +71,6 @@ RESPONSE_REPORTED = [
     ("invalid", _("Invalid lines")),
     ("conflicts", _("Conflicts (settled differently before)")),
 ]
-
-
-def failure_reason(code: str) -> str:
-    """Return the bank's reason for a return code, in the reader's language where known."""
-    if not code:
-        return ""
-    return str(FAILURE_REASON_LABELS.get(code, bankfiles.FAILURE_REASONS.get(code, code)))
 
 
 def _date(value) -> str:
@@ -215,7 +199,7 @@ class BatchDetailView(BatchObjectMixin, PortalListView):
         (_("Status"), lambda line: line.get_status_display()),
         (_("UTR"), lambda line: line.utr),
         (_("Failure code"), lambda line: line.failure_code),
-        (_("Failure reason"), lambda line: failure_reason(line.failure_code)),
+        (_("Failure reason"), lambda line: bankfiles.failure_reason(line.failure_code)),
         (_("Settled on"), lambda line: _date(line.settled_on)),
     ]
 
@@ -245,10 +229,10 @@ class BatchDetailView(BatchObjectMixin, PortalListView):
             may_simulate=(is_accounts and settings.WELFARE_BANK_SIMULATOR
                           and batch.status == B.FILE_READY),
             upload_form=BankResponseUploadForm(),
-            failure_reasons=FAILURE_REASON_LABELS,
+            failure_reasons=bankfiles.FAILURE_REASONS,
         )
         for line in context["object_list"]:
-            line.failure_reason = failure_reason(line.failure_code)
+            line.failure_reason = bankfiles.failure_reason(line.failure_code)
         return context
 
     def _approve_refusal(self, batch) -> str:
@@ -454,7 +438,7 @@ class ReconciliationView(RoleRequiredMixin, TemplateView):
                   for s in STAGES]
         budgeted = [row for row in self.rows if row["budget"]]
         budget = sum((row["budget"] for row in budgeted), Decimal(0))
-        used = sum((row["amount"] for row in budgeted), Decimal(0))
+        used = sum((row["budget_used"] for row in budgeted), Decimal(0))
         amount = add("amount")
         return {"count": add("count"), "amount": amount, "stages": stages,
                 "budget": budget or None,
