@@ -1,93 +1,24 @@
 """A real Celery worker, on Redis, writes a batch's payment file and applies the bank's answer."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from decimal import Decimal
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
 from core.models import Job
-from labourportal.celery import app
+from tests.celery_support import real_broker, redis_answers, wait_for, worker_process
 from tests.welfare.factories import SchemeFactory, active_worker, application_at
 from welfare import bankfiles, selectors, services
 from welfare.models import Application, BankResponseFile, PaymentBatch, PaymentLine
 
-ROOT = Path(__file__).resolve().parents[2]
 # A Redis database of its own: no stray tasks, and no other test flushes it meanwhile.
 REDIS_URL = "redis://127.0.0.1:6379/11"
 
 
-def redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-def worker_database_url() -> str:
-    params = connection.settings_dict
-    host = params["HOST"] or "127.0.0.1"
-    port = f":{params['PORT']}" if params["PORT"] else ""
-    return f"postgres://{params['USER']}@{quote(host, safe='')}{port}/{params['NAME']}"
-
-
-def reset_broker_pools():
-    """Drop Celery's cached connections so a changed broker_url takes effect."""
-    from kombu import pools
-
-    app.pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
-    pools.reset()
-
-
 @pytest.fixture
-def real_broker():
-    old = (app.conf.broker_url, app.conf.task_always_eager)
-    reset_broker_pools()
-    app.conf.broker_url = REDIS_URL
-    app.conf.task_always_eager = False
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    yield
-    app.conf.broker_url, app.conf.task_always_eager = old
-    reset_broker_pools()
-
-
-@pytest.fixture
-def celery_worker_process(real_broker):
-    """Start a worker process on the test database; yield a function returning its output."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "labourportal.settings.test",
-           "DATABASE_URL": worker_database_url(), "REDIS_URL": REDIS_URL}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "labourportal", "worker", "--pool=solo",
-         "--without-mingle", "--without-gossip", "--loglevel=WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    output = []
-
-    def log() -> str:
-        return "".join(output)
-
-    yield log
-    worker.terminate()
-    output.append(worker.communicate(timeout=30)[0])
-
-
-def wait_for(condition, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.3)
-    return False
+def celery_worker_process():
+    """A real worker on its own Redis database; yields a function giving its output."""
+    with real_broker(REDIS_URL), worker_process(REDIS_URL) as output:
+        yield output
 
 
 @pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
