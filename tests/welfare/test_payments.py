@@ -737,3 +737,15 @@ def test_payment_sms_goes_once_even_when_its_task_runs_again(personas, scheme):
                                            last_id=line.pk) == 0
         assert ledger.payment_notices_schedule(response_id=uploaded.pk) == 0
     assert CapturingSMSBackend.outbox == []
+
+
+def test_failure_sms_gives_the_banks_reason_in_the_workers_language(personas, scheme,
+                                                                   settings):
+    settings.SMS_LANGUAGE = "hi"
+    [application] = sanctioned(personas, scheme)
+    batch = batch_ready(personas)
+    [line] = lines_of(batch).values()
+    CapturingSMSBackend.outbox.clear()
+    answer(personas, batch, response(row(line, "FAILED", reason="AC01")))
+    [message] = [m for m in CapturingSMSBackend.outbox if application.number in m.text]
+    assert "अमान्य खाता संख्या" in message.text  # "Invalid account number", in Hindi

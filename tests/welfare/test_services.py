@@ -124,7 +124,6 @@ def test_submission_sends_the_number_by_sms(worker_a, edu_scheme, officer):
                           "been received.")]
 
 
-@pytest.mark.xfail(strict=True, reason="the welfare SMS texts have no Hindi in locale/hi yet")
 def test_sms_to_a_worker_without_a_login_is_in_hindi(settings, district_a, edu_scheme,
                                                      officer):
     settings.SMS_LANGUAGE = "hi"
