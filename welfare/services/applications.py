@@ -261,7 +261,7 @@ def application_sanction(*, actor, application_id: int, amount: Decimal,
         raise ValidationError(_("The budget of %(scheme)s is used up; this sanction would "
                                 "exceed it.") % {"scheme": scheme.name}, code="budget")
     _transition(application=application, to=S.SANCTIONED, actor=actor, request=request,
-                reason=f"₹{amount}")
+                reason=rupees(amount))
     application.amount_sanctioned = amount
     application.sanctioned_at = timezone.now()
     application.sanctioned_by = actor
