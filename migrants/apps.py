@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class MigrantsConfig(AppConfig):
     name = "migrants"
     verbose_name = _("Migrant workers")
+
+    def ready(self):
+        from migrants import scoping_rules  # noqa: F401

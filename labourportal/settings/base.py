@@ -169,6 +169,9 @@ CELERY_BEAT_SCHEDULE = {
                             "schedule": crontab(hour=1, minute=30)},
     "registration-import-purge": {"task": "registration.tasks.worker_import_uploads_purge_task",
                                   "schedule": crontab(hour=1, minute=45)},
+    # Grievance SLAs are in hours, round the clock: look for overdue tickets often.
+    "migrants-ticket-escalation": {"task": "migrants.tasks.tickets_escalate_task",
+                                   "schedule": 300.0},
 }
 # /health/ reports the Celery worker only where one is meant to run.
 HEALTH_CHECK_CELERY = env.bool("HEALTH_CHECK_CELERY", default=not CELERY_TASK_ALWAYS_EAGER)
@@ -201,6 +204,14 @@ PORTAL_STATE_CODE = env("PORTAL_STATE_CODE", default="CG")
 BOC_VALIDITY_DAYS = env.int("BOC_VALIDITY_DAYS", default=365)
 # Where QR codes on labour cards point (the public verification page lives under it).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Migrants ---------------------------------------------------------------------
+# Hours a grievance ticket may stay unresolved, by priority, before it escalates a level.
+MIGRANTS_TICKET_SLA_HOURS = {
+    "critical": env.int("MIGRANTS_SLA_CRITICAL_HOURS", default=4),
+    "high": env.int("MIGRANTS_SLA_HIGH_HOURS", default=24),
+    "normal": env.int("MIGRANTS_SLA_NORMAL_HOURS", default=72),
+}
 
 # --- Welfare and payments --------------------------------------------------------
 # First month of the academic year ("once per child per academic year"): April.

@@ -1,0 +1,10 @@
+"""Celery tasks of the migrants app: thin wrappers that call one service."""
+
+from celery import shared_task
+
+
+@shared_task
+def tickets_escalate_task():
+    from migrants.services import tickets_escalate
+
+    tickets_escalate()
