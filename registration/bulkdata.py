@@ -42,7 +42,7 @@ SELECT
     (%(fl)s::text[])[1 + i %% %(nf)s] || ' ' || (%(ll)s::text[])[1 + (i / 7) %% %(nl)s],
     (%(fh)s::text[])[1 + (i / 3) %% %(nf)s] || ' ' || (%(lh)s::text[])[1 + (i / 7) %% %(nl)s],
     'father',
-    DATE '1966-01-01' + (i * 7919 %% 15000),
+    DATE '1966-01-01' + ((i::bigint * 7919) %% 15000)::int,
     CASE WHEN i %% 2 = 0 THEN 'female' ELSE 'male' END,
     (6000000000 + i)::text,
     encode(sha256(('bench-aadhaar-' || i)::bytea), 'hex'),
