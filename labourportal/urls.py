@@ -10,5 +10,6 @@ urlpatterns = [
     path("registration/", include("registration.urls")),
     path("v/", include("registration.urls_public")),
     path("welfare/", include("welfare.urls")),
+    path("migrants/", include("migrants.urls")),
     path("", include("core.urls")),
 ]

@@ -15,6 +15,7 @@ import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +86,9 @@ class Survey(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("migrants:survey_detail", args=[self.uuid])
 
 
 
@@ -169,6 +173,9 @@ class Migrant(models.Model):
 
     def __str__(self):
         return f"{self.name} → {self.destination_place}"
+
+    def get_absolute_url(self):
+        return reverse("migrants:migrant_detail", args=[self.uuid])
 
 
 
@@ -286,6 +293,9 @@ class Ticket(models.Model):
 
     def __str__(self):
         return self.number
+
+    def get_absolute_url(self):
+        return reverse("migrants:ticket_detail", args=[self.uuid])
 
 
     @property
