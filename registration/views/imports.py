@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 
 from core.models import Job
 from core.roles import RoleCode as R
+from core.scoping import scoped
 from core.selectors import job_for_user
 from core.views.base import RoleRequiredMixin
 from registration import imports
@@ -119,6 +120,9 @@ class ImportConfirmView(RoleRequiredMixin, View):
     allowed_roles = IMPORTERS
 
     def post(self, request, job_id):
+        # Someone else's check (or none) is not found, as for any object out of scope.
+        if not scoped(request.user, Job).filter(pk=job_id).exists():
+            raise Http404
         try:
             job = imports.worker_import_confirm(actor=request.user, dry_run_id=job_id,
                                                 request=request)

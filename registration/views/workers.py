@@ -174,7 +174,9 @@ class WorkerConsentView(RoleRequiredMixin, FormView):
     template_name = "registration/worker_consent.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and CONSENT_SESSION_KEY not in request.session:
+        # The role is checked first (404 for others), then whether a code is pending.
+        if request.user.is_authenticated and request.user.has_role(*self.allowed_roles) \
+                and CONSENT_SESSION_KEY not in request.session:
             return redirect("registration:worker_start")
         return super().dispatch(request, *args, **kwargs)
 

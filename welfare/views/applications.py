@@ -18,6 +18,7 @@ from core.audit import audit_event_record
 from core.models import AuditEvent
 from core.roles import STAFF_ROLES
 from core.roles import RoleCode as R
+from core.scoping import can_see_model, scoped
 from core.views.base import PortalListView, RoleRequiredMixin, scoped_object_or_404
 from registration import selectors as registration_selectors
 from registration.models import Worker
@@ -255,7 +256,10 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
         # The worker sees the steps and dates, not the names of the officers who took them.
         context["show_actors"] = context["is_staff"] and application.worker.owner_id != user.pk
         context["transitions"] = list(application.transitions.all())
-        context["documents"] = list(application.documents.all())
+        # Accounts staff pay applications; the family's certificates are not theirs to see.
+        context["documents"] = (list(application.documents.all())
+                                if can_see_model(self.request.user, ApplicationDocument) else [])
+        context["documents_hidden"] = not can_see_model(self.request.user, ApplicationDocument)
         lines = list(application.payment_lines.all())
         for line in lines:
             line.failure_reason = failure_reason(line.failure_code)
@@ -382,9 +386,11 @@ class ApplicationDocumentView(ApplicationMixin, View):
     """Serve an application's document, only to someone who may see the application."""
 
     def get(self, request, uuid, document):
-        doc = ApplicationDocument.objects.filter(application=self.application,
-                                                 uuid=document).first()
-        if doc is None or not doc.file:
+        # The document's own scope: accounts staff see applications to pay them, not
+        # the family's certificates.
+        doc = scoped_object_or_404(request, scoped(request.user, ApplicationDocument),
+                                   application=self.application, uuid=document)
+        if not doc.file:
             raise Http404
         extension = doc.file.name.rsplit(".", 1)[-1]
         response = FileResponse(doc.file.open("rb"), content_type=doc.content_type,
