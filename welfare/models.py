@@ -279,9 +279,7 @@ class Application(models.Model):
             # The maker's batch builder: sanctioned applications of a scheme.
             models.Index(fields=["scheme", "status", "sanctioned_at"],
                          name="welfare_application_payable"),
-            # Limits count live claims by key.
-            models.Index(fields=["scheme", "limit_key", "period_key"],
-                         name="welfare_application_limit"),
+            # (Limits count live claims through the within-limit unique index above.)
         ]
 
     def __str__(self):
