@@ -7,4 +7,4 @@ class MigrantsConfig(AppConfig):
     verbose_name = _("Migrant workers")
 
     def ready(self):
-        from migrants import scoping_rules  # noqa: F401
+        from migrants import home, scoping_rules  # noqa: F401

@@ -43,7 +43,9 @@ scoping.register(Ticket, {
     R.DISTRICT_ADMIN: scoping.in_districts("origin_district"),
     R.LABOUR_OFFICER: scoping.in_districts("origin_district"),
     R.HELPLINE_AGENT: _my_desks_tickets,
-    R.WORKER: scoping.is_user("migrant__worker__owner"),
+    # Tickets about their journeys, and the requests they opened themselves.
+    R.WORKER: scoping.any_of(scoping.is_user("migrant__worker__owner"),
+                             scoping.is_user("opened_by")),
 })
 
 # Help desks are public information.

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+import re
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from core.scoping import scoped
+from core.validators import normalise_mobile
 from migrants.models import HelpDesk, Migrant, Survey, Ticket
 from registration.identity import aadhaar_hash
 from registration.models import Worker
@@ -36,9 +40,16 @@ def worker_find(*, user, mobile: str = "", registration_number: str = "",
     if registration_number:
         return workers.filter(registration_number=registration_number.strip().upper()).first()
     if aadhaar:
-        return workers.filter(aadhaar_hash=aadhaar_hash(aadhaar)).first()
+        # People write the number in groups of four.
+        return workers.filter(aadhaar_hash=aadhaar_hash(re.sub(r"[\s-]", "", aadhaar))).first()
     if mobile:
-        return workers.filter(mobile=mobile).order_by("-registered_on").first()
+        try:
+            mobile = normalise_mobile(mobile)
+        except ValidationError:
+            return None
+        # A registered record before an application never registered (NULLs sort first).
+        return workers.filter(mobile=mobile).order_by(
+            F("registered_on").desc(nulls_last=True), "-pk").first()
     return None
 
 
@@ -46,7 +57,9 @@ def survey_list(*, user):
     """Return the surveys the user may see, with households visited and migrants found."""
     return scoped(user, Survey).select_related("district", "block").annotate(
         migrants_found=Count("migrants", distinct=True),
-        households=Count("migrants__household", distinct=True))
+        # A blank household is not one more household visited.
+        households=Count("migrants__household", distinct=True,
+                         filter=~Q(migrants__household="")))
 
 
 def ticket_list(*, user):
@@ -69,4 +82,6 @@ def desk_list():
 def migrants_out_by_state(*, user) -> list[dict]:
     """Return how many of the user's migrants are away, per destination state."""
     return list(migrant_list(user=user).filter(status=Migrant.Status.AWAY)
-                .values("destination_state__name_en").annotate(n=Count("pk")).order_by("-n"))
+                .values("destination_state_id", "destination_state__name_en",
+                        "destination_state__name_hi")
+                .annotate(n=Count("pk")).order_by("-n"))

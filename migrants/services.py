@@ -6,6 +6,7 @@ go after commit.
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -128,16 +129,21 @@ def survey_entries_sync(*, actor, survey: Survey, entries: list[dict],
     results = []
     for entry in entries:
         client_uuid = entry.get("client_uuid")
+        try:
+            # A garbled id must fail its own entry, not the lookup of the whole batch.
+            entry_uuid = uuid.UUID(str(client_uuid)) if client_uuid else None
+        except ValueError:
+            entry_uuid = None
         form = SurveyEntryForm(data=entry.get("data") or {}, survey=survey)
-        if not client_uuid or not form.is_valid():
-            errors = form.errors.get_json_data() if client_uuid else {
+        if entry_uuid is None or not form.is_valid():
+            errors = form.errors.get_json_data() if entry_uuid else {
                 "client_uuid": [{"message": str(_("Missing entry id.")), "code": "required"}]}
             results.append({"client_uuid": client_uuid, "status": "invalid", "errors": errors})
             continue
         data = {**form.cleaned_data, "origin_district": survey.district}
         companions = form.cleaned_companions(entry.get("companions") or [])
         migrant, created = migrant_record(actor=actor, data=data, companions=companions,
-                                          survey=survey, client_uuid=client_uuid,
+                                          survey=survey, client_uuid=entry_uuid,
                                           request=request)
         results.append({"client_uuid": client_uuid,
                         "status": "recorded" if created else "already",
@@ -191,8 +197,10 @@ def ticket_open(*, actor, channel: str, data: dict, request=None) -> Ticket:
                        obj=ticket, district=ticket.origin_district,
                        summary=f"ticket opened ({category}, {priority})")
     _tell_caller(ticket, gettext_lazy("Shram Portal helpline: your complaint is registered as "
-                                      "%(number)s. Keep this number to follow it."),
-                 number=ticket.number)
+                                      "%(number)s, to be acted on by %(due)s. Keep this number "
+                                      "to follow it."),
+                 number=ticket.number,
+                 due=timezone.localtime(ticket.due_at).strftime("%d/%m/%Y %H:%M"))
     return ticket
 
 
@@ -214,6 +222,8 @@ def ticket_note_add(*, actor, ticket_id: int, kind: str, text: str, request=None
         raise ValidationError(_("Unknown kind of step."), code="kind")
     ticket = _locked_open(ticket_id)
     _act(ticket, kind, actor, text)
+    audit_event_record(action=AuditEvent.Action.TRANSITION, request=request, actor=actor,
+                       obj=ticket, district=ticket.origin_district, summary=f"{kind} added")
     if ticket.status == T.OPEN:
         ticket.status = T.IN_PROGRESS
         ticket.save(update_fields=["status"])
@@ -228,6 +238,9 @@ def ticket_transfer(*, actor, ticket_id: int, desk: HelpDesk, text: str,
     ticket = _locked_open(ticket_id)
     if ticket.desk_id == desk.pk:
         return ticket
+    if not desk.is_active:
+        raise ValidationError(_("That help desk is closed; choose an open one."),
+                              code="desk_closed")
     ticket.desk = desk
     ticket.save(update_fields=["desk"])
     _act(ticket, TicketAction.Kind.TRANSFER, actor, f"{desk.name_en}: {text}".strip(": "))
@@ -243,8 +256,9 @@ def ticket_resolve(*, actor, ticket_id: int, outcome: str, note: str, amount=Non
     """Resolve a ticket with its outcome (wages recovered with the amount, rescued, ...)."""
     if outcome not in Ticket.Outcome.values:
         raise ValidationError(_("Choose the outcome."), code="outcome")
-    if outcome in (Ticket.Outcome.WAGES_RECOVERED, Ticket.Outcome.COMPENSATION) \
-            and amount is None:
+    # Money recovered or paid is the point of these outcomes: it must be a real amount.
+    if (outcome in (Ticket.Outcome.WAGES_RECOVERED, Ticket.Outcome.COMPENSATION)
+            and (amount is None or amount <= 0)) or (amount is not None and amount < 0):
         raise ValidationError(_("Enter the amount recovered or paid."), code="amount")
     ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
     if ticket.status == T.RESOLVED and ticket.outcome == outcome:

@@ -16,7 +16,9 @@ def _worker_rules(prefix: str = "") -> dict:
     }
 
 
-scoping.register(Worker, _worker_rules())
+# The helpline finds a caller's registration by mobile, wherever the caller is from (no
+# documents or cards: those stay with the rules below).
+scoping.register(Worker, {**_worker_rules(), R.HELPLINE_AGENT: scoping.ALL})
 scoping.register(LabourCard, _worker_rules("worker__"))
 scoping.register(WorkerDocument, _worker_rules("worker__"))
 

@@ -162,7 +162,9 @@ def scoped_object_or_404(request, queryset, **lookup):
         return obj
     existing = queryset.model._default_manager.filter(**lookup).first()
     if existing is not None:
-        district = getattr(existing, "district", None)
+        # The record's district, whichever field holds it (migrants: the home district).
+        district = getattr(existing, "district", None) or getattr(existing, "origin_district",
+                                                                   None)
         audit_event_record(action=AuditEvent.Action.REFUSAL, request=request, obj=existing,
                            district=district if isinstance(district, District) else None,
                            summary="object outside the user's scope")

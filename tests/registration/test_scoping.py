@@ -71,6 +71,9 @@ def visible(user, model, workers) -> set[str]:
 @pytest.mark.parametrize("persona,expected", VISIBILITY.items())
 def test_each_role_sees_only_the_registrations_in_its_scope(personas, workers, persona,
                                                             expected, model):
+    if persona == "helpline" and model is Worker:
+        # The helpline finds any caller's registration by mobile (not their cards or files).
+        expected = VISIBILITY["state_admin"]
     assert visible(personas[persona], model, workers) == expected
 
 
