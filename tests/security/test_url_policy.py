@@ -43,6 +43,7 @@ from registration.models import (
 )
 from tests.conftest import mfa_login
 from tests.core.factories import DistrictFactory, UserFactory
+from tests.migrants import factories as migrants_factories
 from tests.registration.factories import CampFactory, WorkerFactory
 from tests.security.url_policy import (
     LOGGED_IN,
@@ -273,6 +274,16 @@ def _build_world() -> SimpleNamespace:
     application_at("sanctioned", worker=w.wa, scheme=w.kit, officer=p["officer_a"])
     w.batch_waiting = welfare_services.payment_batch_create(actor=p["maker"])
 
+    # Migrants: a journey, a survey and a helpline ticket of each district, a help desk.
+    w.journey_a = migrants_factories.journey(actor=p["officer_a"], district=w.district_a)
+    migrants_factories.journey(actor=p["officer_b"], district=w.district_b)
+    w.survey_a = migrants_factories.SurveyFactory(district=w.district_a,
+                                                  created_by=p["officer_a"])
+    migrants_factories.SurveyFactory(district=w.district_b, created_by=p["officer_b"])
+    w.desk = migrants_factories.HelpDeskFactory()
+    w.ticket_a = migrants_factories.ticket(actor=p["helpline"], district=w.district_a)
+    migrants_factories.ticket(actor=p["helpline"], district=w.district_b)
+
     # Officer A's finished background job and import check.
     w.job = Job.objects.create(kind="audit_export", created_by=p["officer_a"],
                                status=Job.Status.DONE, total=1, done=1)
@@ -375,6 +386,13 @@ def url_kwargs(name: str, pattern: str, w) -> dict | None:
         return {"uuid": w.aa_sub.uuid}
     if name.startswith("welfare:batch_") and "<uuid:uuid>" in pattern:
         return {"uuid": w.batch_ready.uuid}
+    migrants_objects = {"migrants:migrant_": w.journey_a, "migrants:survey_": w.survey_a,
+                        "migrants:ticket_": w.ticket_a}
+    for prefix, obj in migrants_objects.items():
+        if name.startswith(prefix) and "<uuid:uuid>" in pattern:
+            return {"uuid": obj.uuid}
+    if name == "migrants:desk_update":
+        return {"pk": w.desk.pk}
     return {}
 
 

@@ -114,6 +114,11 @@ SCOPES: dict[str, dict[str, tuple[str, ...]]] = {
     # Batches carry bank details of every district: state-level accounts staff and the
     # state admin only.
     "batch": {SA: ("all",), MK: ("all",), CK: ("all",)},
+    # Migrants: a journey and a ticket belong to the home district's officers; the
+    # helpline (state-wide, no desk) reaches every one; surveys are the district's.
+    "migrant": {SA: ("all",), DA: ("district",), LO: ("district",), HL: ("all",)},
+    "survey": {SA: ("all",), DA: ("district",), LO: ("district",)},
+    "ticket": {SA: ("all",), DA: ("district",), LO: ("district",), HL: ("all",)},
 }
 
 REGISTRARS = roles(W, CSC, LO, SA)          # who may register a worker
@@ -209,6 +214,34 @@ POLICY: dict[str, Rule] = {
     "welfare:batch_simulate": action(ACCOUNTS, scope="batch"),
     "welfare:reconciliation": listing(ACCOUNTS | {SA, DA},
                                       note="a district admin: their districts' money only"),
+    # --- migrants ------------------------------------------------------------------------
+    "migrants:migrant_list": page({SA, DA, LO, HL}),
+    "migrants:migrant_create": page({SA, DA, LO}, is_action=True),
+    "migrants:migrant_detail": page({SA, DA, LO, HL}, scope="migrant"),
+    "migrants:migrant_return": action({SA, DA, LO}, scope="migrant"),
+    "migrants:survey_list": page({SA, DA, LO}),
+    "migrants:survey_create": page({SA, DA, LO}, is_action=True),
+    "migrants:survey_sw": page({SA, DA, LO}, note="the offline page's service worker"),
+    "migrants:survey_detail": page({SA, DA, LO}, scope="survey"),
+    "migrants:survey_capture": page({SA, DA, LO}, scope="survey"),
+    "migrants:survey_sync": action({SA, DA, LO}, scope="survey"),
+    "migrants:survey_import": page({SA, DA, LO}, scope="survey", is_action=True),
+    "migrants:ticket_list": page({SA, DA, LO, HL, W}, note="a worker sees their own"),
+    "migrants:ticket_create": page({SA, HL, W}, is_action=True,
+                                   note="calls by the helpline; a worker for themself"),
+    "migrants:ticket_detail": page({SA, DA, LO, HL, W}, scope="ticket"),
+    "migrants:ticket_note": action({SA, DA, LO, HL}, scope="ticket"),
+    "migrants:ticket_transfer": action({SA, DA, LO, HL}, scope="ticket"),
+    "migrants:ticket_resolve": action({SA, DA, LO, HL}, scope="ticket"),
+    "migrants:ticket_track": page(PUBLIC, is_action=True,
+                                  note="number + mobile, then a code; the same answer always"),
+    "migrants:ticket_track_code": page(PUBLIC, get_status=302, is_action=True,
+                                       note="without a code pending, back to the start"),
+    "migrants:ticket_track_status": page(PUBLIC, get_status=302,
+                                         note="without a verified code, back to the start"),
+    "migrants:desk_list": page(PUBLIC),
+    "migrants:desk_create": page({SA}, is_action=True),
+    "migrants:desk_update": page({SA}, is_action=True),
 }
 
 # allauth's and the Django admin's own screens, by prefix; exact entries above and in
