@@ -379,6 +379,7 @@ class OTPChallenge(models.Model):
     class Purpose(models.TextChoices):
         LOGIN = "login", _("Worker login")
         CONSENT = "consent", _("Worker consent")
+        TRACK = "track", _("Following a request")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     mobile = models.CharField(max_length=10)
@@ -392,7 +393,7 @@ class OTPChallenge(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(purpose__in=["login", "consent"]),
+            models.CheckConstraint(condition=Q(purpose__in=["login", "consent", "track"]),
                                    name="core_otpchallenge_purpose_valid"),
         ]
         indexes = [

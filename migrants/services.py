@@ -330,3 +330,22 @@ def tickets_escalate(*, now=None) -> int:
                     s, b, None, r, fail_silently=True))
             raised += 1
     return raised
+
+
+SURVEY_SHEET_DIR = "imports/survey-sheets"
+
+
+def survey_sheets_purge(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete uploaded survey sheets never confirmed (they hold names and mobiles)."""
+    from django.core.files.storage import default_storage
+
+    if not default_storage.exists(SURVEY_SHEET_DIR):
+        return 0
+    cutoff = timezone.now() - older_than
+    removed = 0
+    for name in default_storage.listdir(SURVEY_SHEET_DIR)[1]:
+        path = f"{SURVEY_SHEET_DIR}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            removed += 1
+    return removed

@@ -172,6 +172,8 @@ CELERY_BEAT_SCHEDULE = {
     # Grievance SLAs are in hours, round the clock: look for overdue tickets often.
     "migrants-ticket-escalation": {"task": "migrants.tasks.tickets_escalate_task",
                                    "schedule": 300.0},
+    "migrants-sheet-purge": {"task": "migrants.tasks.survey_sheets_purge_task",
+                             "schedule": crontab(hour=1, minute=50)},
 }
 # /health/ reports the Celery worker only where one is meant to run.
 HEALTH_CHECK_CELERY = env.bool("HEALTH_CHECK_CELERY", default=not CELERY_TASK_ALWAYS_EAGER)

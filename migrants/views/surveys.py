@@ -45,7 +45,7 @@ from registration import selectors as registration_selectors
 OFFICERS = {R.LABOUR_OFFICER, R.DISTRICT_ADMIN, R.STATE_ADMIN}
 # 200 entries of a few hundred bytes each fit well within this.
 CAPTURE_MAX_BODY = 2 * 1024 * 1024
-SHEET_DIR = "imports/survey-sheets"
+SHEET_DIR = services.SURVEY_SHEET_DIR
 SHEET_SESSION_KEY = "migrants_survey_sheets"
 
 

@@ -50,10 +50,8 @@ OPENERS = CALL_TAKERS | {R.WORKER}
 TRACK_SESSION = "ticket_track"
 TRACK_SHOWN_SESSION = "ticket_track_shown"
 TRACK_SHOWN_SECONDS = 10 * 60
-# core.otp knows two purposes (login, consent) and its table refuses any other, so the
-# caller's code to see their complaint is a consent code. It cannot be replayed elsewhere:
-# every flow checks only the challenge id it keeps in its own session key.
-TRACK_OTP_PURPOSE = OTPChallenge.Purpose.CONSENT
+# A code of its own purpose: it cannot be used to log in or to give consent.
+TRACK_OTP_PURPOSE = OTPChallenge.Purpose.TRACK
 
 
 def _is_staff(user) -> bool:

@@ -205,3 +205,21 @@ def test_two_phones_syncing_the_same_entry_at_once_record_one_journey(personas, 
     assert outcomes[0]["id"] == outcomes[1]["id"]
     assert Migrant.objects.filter(client_uuid=same["client_uuid"]).count() == 1
     assert Companion.objects.count() == 1
+
+
+def test_unconfirmed_survey_sheets_are_deleted_after_a_day(settings):
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from migrants.services import SURVEY_SHEET_DIR, survey_sheets_purge
+
+    path = default_storage.save(f"{SURVEY_SHEET_DIR}/sheet.csv", ContentFile(b"name\nMohan\n"))
+    assert survey_sheets_purge() == 0  # a fresh sheet may still be confirmed
+    assert default_storage.exists(path)
+    assert survey_sheets_purge(older_than=timedelta(seconds=-1)) == 1
+    assert not default_storage.exists(path)
+    # The job runs daily from beat.
+    assert settings.CELERY_BEAT_SCHEDULE["migrants-sheet-purge"]["task"] == \
+        "migrants.tasks.survey_sheets_purge_task"
