@@ -58,3 +58,58 @@ def test_officer_surveys_a_village_offline_and_the_entry_arrives_once_back_onlin
     page.reload()
     expect(page.locator("[data-pending-count]")).to_have_text("0")
     assert Migrant.objects.count() == 1
+
+
+def test_helpline_agent_opens_a_ticket_sees_it_escalate_and_closes_it(journey, raipur):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from migrants.models import Ticket
+    from migrants.services import tickets_escalate
+    from tests.migrants.factories import HelpDeskFactory
+    from tests.migrants.factories import journey as record_journey
+
+    agent = add_totp(UserFactory(username="helpline.e2e", roles=[R.HELPLINE_AGENT]),
+                     TOTP_SECRET)
+    officer = UserFactory(roles=[R.LABOUR_OFFICER], jurisdiction=[raipur])
+    destination = maharashtra()
+    HelpDeskFactory(state=destination, name_en="Pune help desk", city="Pune")
+    record_journey(actor=officer, district=raipur, mobile="9876512345",
+                   destination_state=destination)
+    j = journey("helpline")
+    staff_logs_in(j, agent.username)
+    page = j.page
+    j.goto("/migrants/tickets/new/")
+
+    # The caller gives their mobile: their journey fills in where they are.
+    page.locator("[name=caller_mobile]").fill("9876512345")
+    page.get_by_role("button", name=j.t("Find by mobile", "मोबाइल से खोजें")).click()
+    page.locator("[name=caller_name]").fill("Ramesh Sahu")
+    page.locator("[name=migrant]").first.check()
+    page.locator("[name=location_state]").select_option(value=str(destination.pk))
+    page.locator("[name=location_place]").fill("Pune")
+    page.locator("[name=origin_district]").select_option(value=str(raipur.pk))
+    page.locator("[name=category]").select_option("wages")
+    page.locator("[name=description]").fill("Contractor has not paid two months' wages.")
+    j.check_page("open")
+    page.get_by_role("button", name=j.t("Open the ticket", "शिकायत दर्ज करें")).click()
+    ticket = Ticket.objects.get()
+    expect(page.get_by_text(ticket.number).first).to_be_visible()
+    j.check_page("opened")
+
+    # Nobody acts in time: the beat job raises it a level.
+    tickets_escalate(now=timezone.now() + timedelta(hours=73))
+    page.reload()
+    ticket.refresh_from_db()
+    assert ticket.level == 1
+    j.check_page("escalated")
+
+    # The wages are recovered: the agent closes it with the outcome.
+    page.locator("[name=resolve-outcome]").select_option("wages_recovered")
+    page.locator("[name=resolve-amount]").fill("18000")
+    page.locator("[name=resolve-note]").fill("Contractor paid after the labour office called.")
+    page.get_by_role("button", name=j.t("Resolve the ticket", "शिकायत निपटाएँ")).click()
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.RESOLVED and ticket.outcome_amount == 18000
+    j.check_page("resolved")
