@@ -23,7 +23,8 @@ class DistrictFactory(DjangoModelFactory):
 
     state = factory.SubFactory(StateFactory)
     lgd_code = factory.Sequence(lambda n: 80000 + n)
-    code = factory.Sequence(lambda n: f"D{n:02d}")
+    # District codes are four characters at most (and not unique): wrap the sequence.
+    code = factory.Sequence(lambda n: f"D{n % 1000:03d}")
     name_en = factory.Sequence(lambda n: f"District {n}")
     name_hi = factory.Sequence(lambda n: f"जिला {n}")
 

@@ -193,4 +193,4 @@ def test_state_admin_opens_the_new_scheme_form_with_a_slab_row_to_fill(client, l
     body = response.content.decode()
     assert response.status_code == 200
     assert 'name="slabs-0-label_en"' in body and "slabs-__prefix__-amount" in body
-    assert "welfare/js/formset.js" in body
+    assert "core/js/formset.js" in body
