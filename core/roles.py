@@ -9,6 +9,7 @@ class RoleCode(models.TextChoices):
     DISTRICT_ADMIN = "district_admin", _("District admin")
     LABOUR_OFFICER = "labour_officer", _("Labour officer")
     SAFETY_INSPECTOR = "safety_inspector", _("Safety inspector")
+    SURVEYOR = "surveyor", _("Surveyor")
     HELPLINE_AGENT = "helpline_agent", _("Helpline agent")
     ACCOUNTS_MAKER = "accounts_maker", _("Accounts officer (maker)")
     ACCOUNTS_CHECKER = "accounts_checker", _("Accounts approver (checker)")
@@ -20,7 +21,7 @@ class RoleCode(models.TextChoices):
 # Order in which a user holding several roles sees their home page sections.
 ROLE_PRIORITY = [
     RoleCode.STATE_ADMIN, RoleCode.DISTRICT_ADMIN, RoleCode.LABOUR_OFFICER,
-    RoleCode.SAFETY_INSPECTOR, RoleCode.HELPLINE_AGENT, RoleCode.ACCOUNTS_MAKER,
+    RoleCode.SAFETY_INSPECTOR, RoleCode.SURVEYOR, RoleCode.HELPLINE_AGENT, RoleCode.ACCOUNTS_MAKER,
     RoleCode.ACCOUNTS_CHECKER, RoleCode.CSC_OPERATOR, RoleCode.EMPLOYER, RoleCode.WORKER,
 ]
 

@@ -235,7 +235,7 @@ class SurveyForm(forms.ModelForm):
             self.fields["block"].queryset = Block.objects.none()
         self.fields["surveyors"].queryset = (
             get_user_model().objects.filter(
-                is_active=True, roles__code=RoleCode.LABOUR_OFFICER,
+                is_active=True, roles__code__in=[RoleCode.LABOUR_OFFICER, RoleCode.SURVEYOR],
                 district_links__district__in=districts)
             .distinct().order_by("username"))
 
@@ -249,8 +249,9 @@ class SurveyForm(forms.ModelForm):
             outside = [user.get_username() for user in data.get("surveyors") or []
                        if district.pk not in user.district_ids]
             if outside:
-                self.add_error("surveyors", _("Not officers of the chosen district: "
-                                              "%(users)s.") % {"users": ", ".join(outside)})
+                self.add_error("surveyors", _("Not officers or surveyors of the chosen "
+                                              "district: %(users)s.")
+                               % {"users": ", ".join(outside)})
         return data
 
     def _post_clean(self):

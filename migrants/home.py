@@ -22,6 +22,9 @@ def migrants_home(user, roles) -> dict:
                        else row["destination_state__name_en"]),
              "state_id": row["destination_state_id"], "n": row["n"]}
             for row in selectors.migrants_out_by_state(user=user)]
+    if R.SURVEYOR in roles:
+        context["surveyor_surveys"] = list(selectors.survey_list(user=user)
+                                           .order_by("-starts_on")[:10])
     if TICKET_STAFF & set(roles):
         tickets = selectors.ticket_list(user=user)
         context["tickets_open_count"] = tickets.filter(

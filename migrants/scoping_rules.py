@@ -22,6 +22,8 @@ scoping.register(Migrant, {
     R.LABOUR_OFFICER: scoping.in_districts("origin_district"),
     # The helpline finds a caller's journeys wherever they are from.
     R.HELPLINE_AGENT: scoping.ALL,
+    # A surveyor sees the journeys they captured.
+    R.SURVEYOR: scoping.is_user("created_by"),
     R.WORKER: scoping.is_user("worker__owner"),
 })
 
@@ -36,6 +38,7 @@ scoping.register(Survey, {
     R.DISTRICT_ADMIN: scoping.in_districts("district"),
     R.LABOUR_OFFICER: scoping.any_of(scoping.in_districts("district"),
                                      _surveys_assigned),
+    R.SURVEYOR: _surveys_assigned,
 })
 
 scoping.register(Ticket, {

@@ -43,6 +43,8 @@ from migrants.resources import (
 from registration import selectors as registration_selectors
 
 OFFICERS = {R.LABOUR_OFFICER, R.DISTRICT_ADMIN, R.STATE_ADMIN}
+# Surveyors see and fill the surveys assigned to them (scoping), nothing more.
+SURVEY_TAKERS = OFFICERS | {R.SURVEYOR}
 # 200 entries of a few hundred bytes each fit well within this.
 CAPTURE_MAX_BODY = 2 * 1024 * 1024
 SHEET_DIR = services.SURVEY_SHEET_DIR
@@ -55,7 +57,7 @@ SHEET_SESSION_KEY = "migrants_survey_sheets"
 class SurveyListView(PortalListView):
     """The surveys the user may see, with households visited and migrants found."""
 
-    allowed_roles = OFFICERS
+    allowed_roles = SURVEY_TAKERS
     model = Survey
     filterset_class = SurveyFilter
     template_name = "migrants/survey_list.html"
@@ -114,7 +116,7 @@ class SurveyCreateView(RoleRequiredMixin, FormView):
 class SurveyMixin(RoleRequiredMixin):
     """Load the survey named in the URL through the user's scope (404 otherwise)."""
 
-    allowed_roles = OFFICERS
+    allowed_roles = SURVEY_TAKERS
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.user.has_role(*self.allowed_roles):
@@ -228,7 +230,7 @@ class SurveyServiceWorkerView(RoleRequiredMixin, View):
     covers every survey's capture page.
     """
 
-    allowed_roles = OFFICERS
+    allowed_roles = SURVEY_TAKERS
 
     def get(self, request):
         found = finders.find("migrants/js/survey-sw.js")
@@ -270,6 +272,8 @@ class SurveyImportView(SurveyMixin, FormView):
     and the confirmation the file is kept privately; the session remembers which file
     this user checked (and its hash), so a confirmation imports exactly that file.
     """
+
+    allowed_roles = OFFICERS  # sheets come from the office, not from the field
 
     form_class = SurveySheetForm
     template_name = "migrants/survey_import.html"

@@ -113,3 +113,27 @@ def test_help_desks_are_visible_to_everyone(personas, persona):
     closed = HelpDeskFactory(name_en="Old desk", is_active=False)
     assert set(scoped(personas[persona], HelpDesk)) == {desk, closed}
     assert list(selectors.desk_list()) == [desk]
+
+
+def test_surveyor_sees_only_the_surveys_assigned_and_the_journeys_they_captured(
+        personas, district_a, client):
+    from django.urls import reverse
+
+    from migrants import services
+    from tests.conftest import mfa_login
+    from tests.migrants.factories import entry
+
+    surveyor = UserFactory(roles=[R.SURVEYOR], jurisdiction=[district_a])
+    mine = SurveyFactory(district=district_a, created_by=personas["officer_a"],
+                         surveyors=[surveyor])
+    other = SurveyFactory(district=district_a, created_by=personas["officer_a"])
+    services.survey_entries_sync(actor=surveyor, survey=mine, entries=[entry(survey=mine)])
+    journey(actor=personas["officer_a"], district=district_a)  # the officer's, not theirs
+    assert list(scoped(surveyor, Survey)) == [mine]
+    assert [m.created_by for m in scoped(surveyor, Migrant)] == [surveyor]
+    mfa_login(client, surveyor)
+    assert client.get(reverse("migrants:survey_capture", args=[mine.uuid])).status_code == 200
+    assert client.get(reverse("migrants:survey_capture", args=[other.uuid])).status_code == 404
+    # Planning surveys and importing sheets are office work.
+    assert client.get(reverse("migrants:survey_create")).status_code == 404
+    assert client.get(reverse("migrants:survey_import", args=[mine.uuid])).status_code == 404

@@ -69,7 +69,8 @@ def test_survey_with_a_surveyor_of_another_district_is_refused(client, login, pe
     login(personas["state_admin"])
     response = client.post(CREATE, survey_post(district_a, block,
                                                surveyors=[str(personas["officer_b"].pk)]))
-    assert "Not officers of the chosen district: officer.b." in response.content.decode()
+    assert "Not officers or surveyors of the chosen district: officer.b." in \
+        response.content.decode()
     assert not Survey.objects.exists()
 
 

@@ -35,6 +35,7 @@ DEMO_USERS = [
     ("officer.raipur", R.LABOUR_OFFICER, ["Raipur"], "Raipur", None, None),
     ("officer.bilaspur", R.LABOUR_OFFICER, ["Bilaspur"], "Bilaspur", None, None),
     ("inspector.raipur", R.SAFETY_INSPECTOR, ["Raipur"], "Raipur", None, None),
+    ("surveyor.raipur", R.SURVEYOR, ["Raipur"], "Raipur", None, None),
     ("csc.raipur", R.CSC_OPERATOR, [], "Raipur", "CSC-RPR-0001", None),
     ("csc.bilaspur", R.CSC_OPERATOR, [], "Bilaspur", "CSC-BSP-0001", None),
     ("helpline", R.HELPLINE_AGENT, [], None, None, None),
