@@ -284,15 +284,42 @@ def ticket_resolve(*, actor, ticket_id: int, outcome: str, note: str, amount=Non
     return ticket
 
 
-def _escalation_recipients(ticket: Ticket, level: int) -> list[str]:
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+def _escalation_users(ticket: Ticket, level: int):
+    """Return the active users a ticket escalated to ``level`` goes to."""
+    users = get_user_model().objects.filter(is_active=True)
     if level == 1:
         in_district = UserDistrict.objects.filter(district=ticket.origin_district).values(
             "user_id")
-        users = users.filter(pk__in=in_district, roles__code=R.DISTRICT_ADMIN)
-    else:
-        users = users.filter(roles__code=R.STATE_ADMIN)
-    return sorted(set(users.values_list("email", flat=True)))
+        return users.filter(pk__in=in_district, roles__code=R.DISTRICT_ADMIN).distinct()
+    return users.filter(roles__code=R.STATE_ADMIN).distinct()
+
+
+_ESCALATION_SMS = gettext_lazy("Shram Portal: grievance %(number)s was not resolved in time "
+                               "and is now with you. Act by %(due)s.")
+
+
+def _escalation_notify(ticket: Ticket) -> None:
+    """Tell the level a ticket reached, by email and by SMS, after commit."""
+    users = list(_escalation_users(ticket, ticket.level))
+    due = timezone.localtime(ticket.due_at)
+    subject = f"Overdue grievance {ticket.number} ({ticket.get_category_display()})"
+    body = (f"Ticket {ticket.number} was not resolved in time and is now with you "
+            f"(level {ticket.level}). Due by {due:%d/%m/%Y %H:%M}.")
+    emails = sorted({user.email for user in users if user.email})
+    texts = []
+    for user in users:
+        if user.mobile:
+            with override(user.preferred_language or settings.LANGUAGE_CODE):
+                texts.append((user.mobile, str(_ESCALATION_SMS) % {
+                    "number": ticket.number, "due": f"{due:%d/%m/%Y %H:%M}"}))
+
+    def send():
+        if emails:
+            send_mail(subject, body, None, emails, fail_silently=True)
+        for mobile, text in texts:
+            sms_send(mobile=mobile, text=text)
+
+    transaction.on_commit(send)
 
 
 def tickets_escalate(*, now=None) -> int:
@@ -320,14 +347,7 @@ def tickets_escalate(*, now=None) -> int:
             audit_event_record(action=AuditEvent.Action.TRANSITION, actor_label="escalation",
                                obj=ticket, district=ticket.origin_district,
                                summary=f"escalated to level {ticket.level}")
-            recipients = _escalation_recipients(ticket, ticket.level)
-            due = timezone.localtime(ticket.due_at)
-            subject = f"Overdue grievance {ticket.number} ({ticket.get_category_display()})"
-            body = (f"Ticket {ticket.number} was not resolved in time and is now with you "
-                    f"(level {ticket.level}). Due by {due:%d/%m/%Y %H:%M}.")
-            if recipients:
-                transaction.on_commit(lambda s=subject, b=body, r=recipients: send_mail(
-                    s, b, None, r, fail_silently=True))
+            _escalation_notify(ticket)
             raised += 1
     return raised
 

@@ -245,7 +245,9 @@ class TicketCreateView(RoleRequiredMixin, FormView):
         user = self.request.user
         data = dict(form.cleaned_data)
         if self.is_call:
-            channel = Ticket.Channel.HELPLINE
+            # Staff of a help desk take complaints at the desk; the others at the helpline.
+            channel = (Ticket.Channel.DESK if user.help_desks.exists()
+                       else Ticket.Channel.HELPLINE)
         else:
             channel = Ticket.Channel.WORKER
             journey = data["migrant"]

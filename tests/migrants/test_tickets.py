@@ -334,6 +334,19 @@ def test_first_escalation_emails_the_district_admins_of_the_home_district(
     assert "level 1" in mail.body
 
 
+def test_escalation_also_sends_an_sms_to_the_admins_with_a_mobile(
+        admins, district_a, django_capture_on_commit_callbacks):
+    admin = admins["district_admin_a"]
+    admin.mobile = "9876500999"
+    admin.save(update_fields=["mobile"])
+    opened = ticket(actor=admins["helpline"], district=district_a)
+    CapturingSMSBackend.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.tickets_escalate(now=opened.due_at + timedelta(minutes=1))
+    [sms] = [m for m in CapturingSMSBackend.outbox if m.mobile == "9876500999"]
+    assert opened.number in sms.text
+
+
 def test_second_escalation_emails_the_state_admins(admins, district_a, mailoutbox,
                                                    django_capture_on_commit_callbacks):
     opened = ticket(actor=admins["helpline"], district=district_a)

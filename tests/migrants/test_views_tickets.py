@@ -74,6 +74,15 @@ def test_agent_opens_a_ticket_and_sees_the_acknowledgement_with_number_and_due_t
     assert created.number in sms.text
 
 
+def test_complaint_taken_by_a_help_desks_staff_is_marked_as_opened_at_the_desk(
+        personas, district_a, login, client):
+    desk = HelpDeskFactory(state=maharashtra())
+    desk.staff.add(personas["helpline"])
+    login(personas["helpline"])
+    client.post(CREATE, call_data(district_a))
+    assert Ticket.objects.get().channel == Ticket.Channel.DESK
+
+
 def test_priority_defaults_from_the_category_and_the_rule_is_shown(personas, district_a,
                                                                    login, client):
     login(personas["helpline"])
