@@ -94,3 +94,36 @@ class SideProgress:
     def close(self) -> None:
         if self.connection is not None:
             self.connection.close()
+
+
+def yearly_sequence_next(model, *, year: int) -> int:
+    """Return the next number of ``year`` from a yearly sequence table (``year``, ``last_value``).
+
+    The row lock serialises numbering, and a rolled-back caller rolls its increment
+    back too, so numbers have no gaps.
+    """
+    sequence, _created = model.objects.get_or_create(year=year)
+    sequence = model.objects.select_for_update().get(pk=sequence.pk)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return sequence.last_value
+
+
+def row_events_insert(*, model, label: str, where_sql: str, params: list, at=None) -> None:
+    """Write row-history events of ``model``'s rows chosen by ``where_sql`` (alias ``t``).
+
+    For bulk statements that skip pghistory's per-row trigger (a subtransaction per
+    row makes lakhs of rows quadratic): the same events, in one INSERT ... SELECT.
+    """
+    from django.db import connection
+
+    event_model = model.pgh_event_model
+    columns = [f.column for f in event_model._meta.concrete_fields
+               if not f.name.startswith("pgh_")]
+    names = ", ".join(f'"{column}"' for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{event_model._meta.db_table}" '  # noqa: S608
+            f"(pgh_created_at, pgh_label, pgh_obj_id, {names}) "
+            f'SELECT %s, %s, t.id, {names} FROM "{model._meta.db_table}" t WHERE {where_sql}',
+            [at or timezone.now(), label, *params])

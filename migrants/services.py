@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, override
 from core.audit import audit_event_record
 from core.models import AuditEvent, UserDistrict
 from core.roles import RoleCode as R
+from core.services import yearly_sequence_next
 from core.sms import sms_send
 from migrants.models import (
     Companion,
@@ -155,11 +156,7 @@ def survey_entries_sync(*, actor, survey: Survey, entries: list[dict],
 
 
 def _ticket_number(on) -> str:
-    sequence, _created = TicketSequence.objects.get_or_create(year=on.year)
-    sequence = TicketSequence.objects.select_for_update().get(pk=sequence.pk)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return f"GR-{on.year}-{sequence.last_value:06d}"
+    return f"GR-{on.year}-{yearly_sequence_next(TicketSequence, year=on.year):06d}"
 
 
 def sla_hours(priority: str) -> int:

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -41,7 +41,7 @@ from core.crypto import encrypt_text
 from core.jobs import job_handler
 from core.models import AuditEvent, Block, District, Job
 from core.roles import RoleCode as R
-from core.services import SideProgress, job_create, job_progress
+from core.services import SideProgress, job_create, job_progress, row_events_insert
 from core.validators import normalise_mobile
 from registration.identity import aadhaar_hash
 from registration.models import AadhaarVault, Occupation, Worker, WorkerTransition
@@ -458,26 +458,13 @@ def _insert(rows: list[_Row], *, user, mode: str, job_id) -> None:
     # written here in one statement per batch instead, so the row history stays whole.
     with pgtrigger.ignore("registration.Worker:insert_insert"):
         Worker.objects.bulk_create(workers)
-    _insert_events(workers, now)
+    row_events_insert(model=Worker, label="insert", where_sql="t.id = ANY(%s)",
+                      params=[[worker.pk for worker in workers]], at=now)
     reason = f"bulk import {job_id}"
     WorkerTransition.objects.bulk_create(
         WorkerTransition(worker=worker, from_status=Worker.Status.DRAFT,
                          to_status=worker.status, actor=user, reason=reason)
         for worker in workers)
-
-
-def _insert_events(workers: list[Worker], now) -> None:
-    """Write the row-history insert events of a batch in one INSERT ... SELECT."""
-    event_model = Worker.pgh_event_model
-    columns = [f.column for f in event_model._meta.concrete_fields
-               if not f.name.startswith("pgh_")]
-    names = ", ".join(f'"{column}"' for column in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO "{event_model._meta.db_table}" '  # noqa: S608
-            f'(pgh_created_at, pgh_label, pgh_obj_id, {names}) '
-            f'SELECT %s, %s, id, {names} FROM "{Worker._meta.db_table}" WHERE id = ANY(%s)',
-            [now, "insert", [worker.pk for worker in workers]])
 
 
 def _summary(counts: _Counts, mode: str) -> dict:

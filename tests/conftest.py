@@ -61,8 +61,7 @@ def mfa_login(client, user):
     return client
 
 
-@pytest.fixture
-def personas(db, district_a, district_b):
+def make_personas(district_a, district_b) -> dict:
     """One user per role: officers and operators of district A and of district B."""
     return {
         "state_admin": UserFactory(username="stateadmin", roles=[R.STATE_ADMIN]),
@@ -89,6 +88,12 @@ def personas(db, district_a, district_b):
         "worker_b": UserFactory(username="m9876500002", mobile="9876500002",
                                 roles=[R.WORKER]),
     }
+
+
+@pytest.fixture
+def personas(db, district_a, district_b):
+    """One user per role (see make_personas), made for each test."""
+    return make_personas(district_a, district_b)
 
 
 @pytest.fixture

@@ -75,11 +75,6 @@ class MigrantListView(PortalListView):
     def get_base_queryset(self):
         return selectors.migrant_list(user=self.request.user)
 
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["request"] = self.request
-        return kwargs
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["may_record"] = self.request.user.has_role(*OFFICERS)

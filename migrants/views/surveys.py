@@ -78,11 +78,6 @@ class SurveyListView(PortalListView):
         return selectors.survey_list(user=self.request.user).order_by("-starts_on", "name",
                                                                       "pk")
 
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["request"] = self.request
-        return kwargs
-
 
 class SurveyCreateView(RoleRequiredMixin, FormView):
     """Plan a survey of a block, with its dates and surveyors."""

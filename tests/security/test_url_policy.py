@@ -41,8 +41,8 @@ from registration.models import (
     Worker,
     WorkerDocument,
 )
-from tests.conftest import mfa_login
-from tests.core.factories import DistrictFactory, UserFactory
+from tests.conftest import make_personas, mfa_login
+from tests.core.factories import DistrictFactory
 from tests.migrants import factories as migrants_factories
 from tests.registration.factories import CampFactory, WorkerFactory
 from tests.security.url_policy import (
@@ -160,35 +160,6 @@ def test_every_route_has_a_policy():
 # --- The module's data ------------------------------------------------------------------------
 
 
-def _personas(district_a, district_b) -> dict[str, User]:
-    # The same users as tests/conftest.py's ``personas`` (that fixture is per test).
-    return {
-        "state_admin": UserFactory(username="stateadmin", roles=[R.STATE_ADMIN]),
-        "district_admin_a": UserFactory(username="distadmin.a", roles=[R.DISTRICT_ADMIN],
-                                        jurisdiction=[district_a]),
-        "district_admin_b": UserFactory(username="distadmin.b", roles=[R.DISTRICT_ADMIN],
-                                        jurisdiction=[district_b]),
-        "officer_a": UserFactory(username="officer.a", roles=[R.LABOUR_OFFICER],
-                                 jurisdiction=[district_a]),
-        "officer_b": UserFactory(username="officer.b", roles=[R.LABOUR_OFFICER],
-                                 jurisdiction=[district_b]),
-        "inspector_a": UserFactory(username="inspector.a", roles=[R.SAFETY_INSPECTOR],
-                                   jurisdiction=[district_a]),
-        "csc_a": UserFactory(username="csc.a", roles=[R.CSC_OPERATOR],
-                             home_district=district_a, operator_id="CSC-A-1"),
-        "csc_b": UserFactory(username="csc.b", roles=[R.CSC_OPERATOR],
-                             home_district=district_b, operator_id="CSC-B-1"),
-        "helpline": UserFactory(username="helpline", roles=[R.HELPLINE_AGENT]),
-        "maker": UserFactory(username="maker", roles=[R.ACCOUNTS_MAKER]),
-        "checker": UserFactory(username="checker", roles=[R.ACCOUNTS_CHECKER]),
-        "employer_a": UserFactory(username="employer.a", roles=[R.EMPLOYER]),
-        "worker_a": UserFactory(username="m9876500001", mobile="9876500001",
-                                roles=[R.WORKER]),
-        "worker_b": UserFactory(username="m9876500002", mobile="9876500002",
-                                roles=[R.WORKER]),
-    }
-
-
 def _rename(worker: Worker, name: str, **fields) -> Worker:
     Worker.objects.filter(pk=worker.pk).update(name=name, name_latin=name, **fields)
     worker.refresh_from_db()
@@ -216,7 +187,7 @@ def _build_world() -> SimpleNamespace:
     w = SimpleNamespace()
     w.district_a = DistrictFactory(name_en="Raipur", code="RPR")
     w.district_b = DistrictFactory(name_en="Bilaspur", code="BSP")
-    p = w.personas = _personas(w.district_a, w.district_b)
+    p = w.personas = make_personas(w.district_a, w.district_b)
 
     w.tools = SchemeFactory(code="tools", name_en="Tool kit assistance", amount=Decimal("1000"))
     w.kit = SchemeFactory(code="kit", name_en="Safety kit", amount=Decimal("1500"))

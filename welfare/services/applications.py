@@ -21,6 +21,7 @@ from core.audit import audit_event_record
 from core.crypto import encrypt_text
 from core.models import AuditEvent
 from core.money import rupees
+from core.services import yearly_sequence_next
 from registration.models import FamilyMember, Worker
 from registration.services import worker_notify
 from welfare.models import (
@@ -64,12 +65,7 @@ def _refuse_status(application: Application, action: str):
 
 
 def _number(on) -> str:
-    # The row lock serialises numbering; a rolled-back application rolls its number back.
-    sequence, _created = ApplicationSequence.objects.get_or_create(year=on.year)
-    sequence = ApplicationSequence.objects.select_for_update().get(pk=sequence.pk)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return f"WF-{on.year}-{sequence.last_value:07d}"
+    return f"WF-{on.year}-{yearly_sequence_next(ApplicationSequence, year=on.year):07d}"
 
 
 def _attach(application: Application, documents, actor) -> None:

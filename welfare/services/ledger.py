@@ -31,7 +31,7 @@ from django.utils import timezone
 from core.audit import audit_event_record
 from core.crypto import decrypt_text
 from core.models import AuditEvent
-from core.services import SideProgress
+from core.services import SideProgress, row_events_insert
 from welfare import bankfiles
 from welfare.models import Application, BankResponseFile, PaymentBatch, PaymentLine
 
@@ -44,16 +44,7 @@ REPORTED = ["invalid", "duplicates", "unknown", "mismatched", "already", "confli
 
 def application_events_insert(*, where_sql: str, params: list) -> None:
     """Write 'update' row-history events for the applications chosen by ``where_sql``."""
-    event_model = Application.pgh_event_model
-    columns = [f.column for f in event_model._meta.concrete_fields
-               if not f.name.startswith("pgh_")]
-    names = ", ".join(f'"{column}"' for column in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO "{event_model._meta.db_table}" '  # noqa: S608
-            f"(pgh_created_at, pgh_label, pgh_obj_id, {names}) "
-            f'SELECT now(), %s, id, {names} FROM "{Application._meta.db_table}" a '
-            f"WHERE {where_sql}", ["update", *params])
+    row_events_insert(model=Application, label="update", where_sql=where_sql, params=params)
 
 
 def payment_file_write(*, batch_id: int, job_id=None) -> dict:
@@ -256,7 +247,7 @@ def bank_response_ingest(*, response_id: int, job_id=None) -> dict:
                         cursor.execute(*_positional(sql, params))
                         outcome[name] = cursor.rowcount
                 application_events_insert(
-                    where_sql="a.id IN (SELECT application_id FROM welfare_paymentline "
+                    where_sql="t.id IN (SELECT application_id FROM welfare_paymentline "
                               "WHERE response_file_id = %s AND status IN ('paid', 'failed'))",
                     params=[response.pk])
                 cursor.execute("SELECT problem, count(*), (array_agg(line_number "

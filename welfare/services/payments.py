@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from core.audit import audit_event_record
 from core.models import AuditEvent
 from core.roles import RoleCode as R
-from core.services import job_create
+from core.services import job_create, yearly_sequence_next
 from welfare import bankfiles
 from welfare.models import (
     Application,
@@ -55,11 +55,7 @@ A = Application.Status
 
 
 def _batch_number(on) -> str:
-    sequence, _created = BatchSequence.objects.get_or_create(year=on.year)
-    sequence = BatchSequence.objects.select_for_update().get(pk=sequence.pk)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return f"PB-{on.year}-{sequence.last_value:05d}"
+    return f"PB-{on.year}-{yearly_sequence_next(BatchSequence, year=on.year):05d}"
 
 
 def _day_start(day):
@@ -126,7 +122,7 @@ def payment_batch_create(*, actor, scheme_id: int | None = None, district_id: in
     with pgtrigger.ignore(APPLICATION_UPDATE_TRIGGER), connection.cursor() as cursor:
         cursor.execute(sql, [*params, batch.pk, prefix])
         count, total = cursor.fetchone()
-    application_events_insert(where_sql="a.id IN (SELECT application_id FROM "
+    application_events_insert(where_sql="t.id IN (SELECT application_id FROM "
                                         "welfare_paymentline WHERE batch_id = %s)",
                               params=[batch.pk])
     if count == 0:
