@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ComplianceConfig(AppConfig):
     name = "compliance"
     verbose_name = _("Compliance and enforcement")
+
+    def ready(self):
+        from compliance import home, scoping_rules  # noqa: F401

@@ -11,5 +11,6 @@ urlpatterns = [
     path("v/", include("registration.urls_public")),
     path("welfare/", include("welfare.urls")),
     path("migrants/", include("migrants.urls")),
+    path("compliance/", include("compliance.urls")),
     path("", include("core.urls")),
 ]

@@ -96,6 +96,9 @@ class Scheme(models.Model):
     budget_amount = models.DecimalField(_("budget for the year (₹)"), max_digits=14,
                                         decimal_places=2, null=True, blank=True)
     is_active = models.BooleanField(_("accepting applications"), default=True)
+    # Paid only when an officer asks for it (bonded labour assistance), never applied for.
+    is_on_request = models.BooleanField(_("paid on an officer's request only"), default=False,
+                                        editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

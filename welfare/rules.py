@@ -123,6 +123,8 @@ def beneficiary_gender(claim: Claim) -> str:
 
 def rule_scheme_open(claim: Claim) -> list[str]:
     scheme, on = claim.scheme, claim.on
+    if scheme.is_on_request:
+        return [_("This assistance is paid on an officer's request; it is not applied for.")]
     if not scheme.is_active:
         return [_("This scheme is not accepting applications now.")]
     if scheme.opens_on and on < scheme.opens_on:

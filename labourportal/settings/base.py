@@ -174,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
                                    "schedule": 300.0},
     "migrants-sheet-purge": {"task": "migrants.tasks.survey_sheets_purge_task",
                              "schedule": crontab(hour=1, minute=50)},
+    "compliance-payments-sync": {"task": "compliance.tasks.case_payments_sync_task",
+                                 "schedule": 600.0},
+    "compliance-visits-due": {"task": "compliance.tasks.visits_due_notify_task",
+                              "schedule": crontab(hour=7, minute=30)},
 }
 # /health/ reports the Celery worker only where one is meant to run.
 HEALTH_CHECK_CELERY = env.bool("HEALTH_CHECK_CELERY", default=not CELERY_TASK_ALWAYS_EAGER)
@@ -214,6 +218,23 @@ MIGRANTS_TICKET_SLA_HOURS = {
     "high": env.int("MIGRANTS_SLA_HIGH_HOURS", default=24),
     "normal": env.int("MIGRANTS_SLA_NORMAL_HOURS", default=72),
 }
+
+# --- Bonded and child labour -----------------------------------------------------
+# The central scheme for rehabilitation of bonded labourers: immediate assistance paid
+# by the district on release, and the rehabilitation package by beneficiary category.
+COMPLIANCE_ASSISTANCE_AMOUNT = env.int("COMPLIANCE_ASSISTANCE_AMOUNT", default=30000)
+# Days from release within which immediate assistance must be paid (red after that).
+COMPLIANCE_ASSISTANCE_DUE_DAYS = env.int("COMPLIANCE_ASSISTANCE_DUE_DAYS", default=30)
+COMPLIANCE_PACKAGE_AMOUNTS = {
+    "general": env.int("COMPLIANCE_PACKAGE_GENERAL", default=100000),
+    "special": env.int("COMPLIANCE_PACKAGE_SPECIAL", default=200000),
+    "extreme": env.int("COMPLIANCE_PACKAGE_EXTREME", default=300000),
+}
+# Days between follow-up visits to a rescued person or child.
+COMPLIANCE_VISIT_INTERVAL_DAYS = env.int("COMPLIANCE_VISIT_INTERVAL_DAYS", default=90)
+# The amount an offending employer deposits per child in the Child and Adolescent Labour
+# Rehabilitation-cum-Welfare Fund.
+COMPLIANCE_CHILD_FUND_DEPOSIT = env.int("COMPLIANCE_CHILD_FUND_DEPOSIT", default=20000)
 
 # --- Welfare and payments --------------------------------------------------------
 # First month of the academic year ("once per child per academic year"): April.

@@ -21,4 +21,5 @@ from welfare.services.payments import (  # noqa: F401
     payment_file_open,
     payment_file_write,
 )
+from welfare.services.requests import payment_request_create  # noqa: F401
 from welfare.services.schemes import scheme_save  # noqa: F401
