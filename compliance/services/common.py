@@ -15,7 +15,8 @@ from core.audit import audit_event_record
 from core.models import AuditEvent
 from core.roles import RoleCode as R
 
-CASE_ROLES = (R.LABOUR_OFFICER, R.DISTRICT_ADMIN, R.STATE_ADMIN)
+# Who keeps (writes) the cases; district admins read them (DESIGN: read-all).
+CASE_ROLES = (R.LABOUR_OFFICER, R.STATE_ADMIN)
 
 
 def case_number(kind: str, on: date) -> str:

@@ -26,7 +26,7 @@ from welfare.models import Application, ApplicationTransition, Scheme
 from welfare.services.applications import _number
 
 S = Application.Status
-REQUESTING_ROLES = (R.LABOUR_OFFICER, R.DISTRICT_ADMIN, R.STATE_ADMIN)
+REQUESTING_ROLES = (R.LABOUR_OFFICER, R.STATE_ADMIN)
 
 
 def _reference_key(reference: str) -> str:
