@@ -38,6 +38,7 @@ run: prepare
 	$(MANAGE) seed_demo
 	$(MANAGE) seed_registration
 	$(MANAGE) seed_welfare
+	$(MANAGE) seed_compliance
 	$(PY) scripts/devenv.py serve
 
 test: setup
@@ -59,6 +60,7 @@ seed: prepare
 	$(MANAGE) seed_demo
 	$(MANAGE) seed_registration
 	$(MANAGE) seed_welfare
+	$(MANAGE) seed_compliance
 
 # Current second-factor code of a demo staff account: make demo-code USER=stateadmin
 demo-code:
