@@ -28,6 +28,15 @@ from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from compliance.models import (
+    BondedCase,
+    ChildCase,
+    ChildSurvey,
+    FollowUpVisit,
+    Hearing,
+    RehabComponent,
+    RescueOperation,
+)
 from core.audit import audit_event_record
 from core.models import AuditEvent, Job, User
 from core.roles import RoleCode as R
@@ -41,6 +50,7 @@ from registration.models import (
     Worker,
     WorkerDocument,
 )
+from tests.compliance import factories as compliance_factories
 from tests.conftest import make_personas, mfa_login
 from tests.core.factories import DistrictFactory
 from tests.migrants import factories as migrants_factories
@@ -255,6 +265,23 @@ def _build_world() -> SimpleNamespace:
     w.ticket_a = migrants_factories.ticket(actor=p["helpline"], district=w.district_a)
     migrants_factories.ticket(actor=p["helpline"], district=w.district_b)
 
+    # Compliance: a rescue with a released person, and a rescued child, in each district.
+    w.bonded_a = compliance_factories.BondedCaseFactory(
+        operation__district=w.district_a, name="Zephaniah Bonded", created_by=p["officer_a"],
+        certificate_file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="rc.pdf"))
+    w.bonded_a.components.create(kind="cash", amount=10000, status_on=timezone.localdate())
+    compliance_factories.BondedCaseFactory(operation__district=w.district_b,
+                                           name="Quenby Bonded", created_by=p["officer_b"])
+    w.child_survey_a = compliance_factories.ChildSurveyFactory(district=w.district_a,
+                                                               created_by=p["officer_a"])
+    w.child_a = compliance_factories.ChildCaseFactory(district=w.district_a,
+                                                      name="Zoltan Child",
+                                                      created_by=p["officer_a"])
+    compliance_factories.ChildSurveyFactory(district=w.district_b, area="Quarry lane B",
+                                            created_by=p["officer_b"])
+    compliance_factories.ChildCaseFactory(district=w.district_b, name="Quintus Child",
+                                          created_by=p["officer_b"])
+
     # Officer A's finished background job and import check.
     w.job = Job.objects.create(kind="audit_export", created_by=p["officer_a"],
                                status=Job.Status.DONE, total=1, done=1)
@@ -268,7 +295,8 @@ def _build_world() -> SimpleNamespace:
     w.markers_a = ["Alphonse", w.wa.registration_number, w.aa_sub.number]
     # B's target count: a district admin sees other districts' rank, not their counts.
     w.markers_b = ["Quixley", w.wb.registration_number, w.ab_sub.number, w.ab_tools.number,
-                   B_AMOUNT, "777777", "7,77,777", "777,777"]
+                   B_AMOUNT, "777777", "7,77,777", "777,777", "Quenby Bonded", "Quintus Child",
+                   "Quarry lane B"]
     return w
 
 
@@ -364,12 +392,25 @@ def url_kwargs(name: str, pattern: str, w) -> dict | None:
             return {"uuid": obj.uuid}
     if name == "migrants:desk_update":
         return {"pk": w.desk.pk}
+    compliance_objects = {"compliance:operation_": w.bonded_a.operation,
+                          "compliance:bonded_": w.bonded_a,
+                          "compliance:child_survey_": w.child_survey_a,
+                          "compliance:child_": w.child_a}
+    for prefix, obj in compliance_objects.items():
+        if name.startswith(prefix) and "<uuid:uuid>" in pattern:
+            kwargs = {"uuid": obj.uuid}
+            if "<str:kind>" in pattern:
+                kwargs["kind"] = "cash"
+            if "<str:section>" in pattern:
+                kwargs["section"] = "order"
+            return kwargs
     return {}
 
 
 def post_data(name: str, w) -> dict:
     """Return a POST that would change something if it were let through."""
     today = timezone.localdate()
+    day = today.strftime("%d/%m/%Y")
     personal = {"name": "Changed Name", "name_latin": "Changed Name",
                 "relative_name": "Shyam Sahu", "relative_relation": "father",
                 "date_of_birth": "1990-05-17", "gender": "female", "mobile": "9876500001"}
@@ -403,6 +444,24 @@ def post_data(name: str, w) -> dict:
                                               "account_number_again": "123456789012"},
         "welfare:batch_create": {"action": "confirm"},
         "welfare:batch_response_upload": {},
+        "compliance:operation_create": {"rescued_on": day, "place": "Intruder kiln",
+                                        "state": w.district_a.state_id,
+                                        "district": w.district_a.pk, "agency": "x"},
+        "compliance:bonded_update": {"name": "Changed Name"},
+        "compliance:bonded_hand_over": {"district": w.district_b.pk},
+        "compliance:bonded_assistance": {"amount": "1000", "paid_on": day},
+        "compliance:bonded_component": {"kind": "land", "status": "planned",
+                                        "status_on": day},
+        "compliance:bonded_legal": {"fir_police_station": "X", "fir_number": "1",
+                                    "fir_on": day, "outcome": "pending"},
+        "compliance:bonded_hearing": {"held_on": day, "notes": "policy test"},
+        "compliance:bonded_visit": {"visited_on": day, "findings": "policy test"},
+        "compliance:bonded_worker": {"registration_number": w.wa.registration_number},
+        "compliance:child_update": {"cwc_order_number": "X", "cwc_order_on": day,
+                                    "placement": "family"},
+        "compliance:child_hearing": {"held_on": day, "notes": "policy test"},
+        "compliance:child_visit": {"visited_on": day, "findings": "policy test"},
+        "compliance:child_survey_update": {"area": "Changed", "children_found": "9"},
     }.get(name, {})
 
 
@@ -504,7 +563,9 @@ def forbidden_markers(world, persona: str) -> list[str]:
 
 # Tables whose rows no refused request may change (audit tables are written on refusal).
 GUARDED = [Worker, Application, PaymentBatch, PaymentLine, LabourCard, Camp, DistrictTarget,
-           Scheme, Job, WorkerDocument, ApplicationDocument, BankResponseFile, FamilyMember]
+           Scheme, Job, WorkerDocument, ApplicationDocument, BankResponseFile, FamilyMember,
+           RescueOperation, BondedCase, RehabComponent, ChildSurvey, ChildCase, Hearing,
+           FollowUpVisit]
 _FINGERPRINT_SQL = "SELECT " + ", ".join(
     f"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) "
     f"FROM {model._meta.db_table} t)" for model in GUARDED)

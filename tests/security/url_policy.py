@@ -119,6 +119,10 @@ SCOPES: dict[str, dict[str, tuple[str, ...]]] = {
     "migrant": {SA: ("all",), DA: ("district",), LO: ("district",), HL: ("all",)},
     "survey": {SA: ("all",), DA: ("district",), LO: ("district",)},
     "ticket": {SA: ("all",), DA: ("district",), LO: ("district",), HL: ("all",)},
+    # Bonded labour: the officials of the home district and of the district of release.
+    # Children: the district's labour officers and district admin and the state admin only.
+    **{kind: {SA: ("all",), DA: ("district",), LO: ("district",)}
+       for kind in ("operation", "bonded_case", "child_case", "child_survey")},
 }
 
 REGISTRARS = roles(W, CSC, LO, SA)          # who may register a worker
@@ -128,6 +132,8 @@ APPLICANTS = roles(W, CSC, LO, SA)          # who may apply for a worker
 OFFICERS = roles(LO, DA, SA)                # who decides on applications (DA: above the
 #                                             officer's delegated sanction limit)
 APPLICATION_VIEWERS = OFFICERS | roles(W, CSC) | ACCOUNTS
+CASE_READERS = roles(LO, DA, SA)            # bonded and child labour cases (DA: read-all)
+CASE_KEEPERS = roles(LO, SA)                # who records and updates them
 
 POLICY: dict[str, Rule] = {
     # --- core ----------------------------------------------------------------------------
@@ -242,6 +248,34 @@ POLICY: dict[str, Rule] = {
     "migrants:desk_list": page(PUBLIC),
     "migrants:desk_create": page({SA}, is_action=True),
     "migrants:desk_update": page({SA}, is_action=True),
+    # --- compliance: bonded and child labour --------------------------------------------
+    "compliance:overview": listing(CASE_READERS, note="counts of the user's districts"),
+    "compliance:visits_due": page(CASE_READERS),
+    "compliance:bonded_list": listing(CASE_READERS),
+    "compliance:operation_create": page(CASE_KEEPERS, is_action=True),
+    "compliance:operation_detail": page(CASE_READERS, scope="operation"),
+    "compliance:bonded_create": page(CASE_KEEPERS, scope="operation", is_action=True),
+    "compliance:bonded_detail": page(CASE_READERS, scope="bonded_case"),
+    "compliance:bonded_certificate": page(CASE_READERS, scope="bonded_case"),
+    **{name: page(CASE_KEEPERS, scope="bonded_case", is_action=True)
+       for name in ("compliance:bonded_update", "compliance:bonded_hand_over",
+                    "compliance:bonded_assistance", "compliance:bonded_component",
+                    "compliance:bonded_legal", "compliance:bonded_hearing",
+                    "compliance:bonded_visit", "compliance:bonded_worker")},
+    "compliance:bonded_assistance_request": action(CASE_KEEPERS, scope="bonded_case"),
+    "compliance:bonded_component_pay": action(CASE_KEEPERS, scope="bonded_case"),
+    "compliance:child_list": listing(CASE_READERS, note="names only for district officials"),
+    "compliance:child_create": page(CASE_KEEPERS, is_action=True),
+    "compliance:child_detail": page(CASE_READERS, scope="child_case",
+                                    note="every read is an audited sensitive read"),
+    "compliance:child_update": page(CASE_KEEPERS, scope="child_case", is_action=True),
+    "compliance:child_hearing": page(CASE_KEEPERS, scope="child_case", is_action=True),
+    "compliance:child_visit": page(CASE_KEEPERS, scope="child_case", is_action=True),
+    "compliance:child_survey_list": listing(CASE_READERS),
+    "compliance:child_survey_create": page(CASE_KEEPERS, is_action=True),
+    "compliance:child_survey_detail": page(CASE_READERS, scope="child_survey"),
+    "compliance:child_survey_update": page(CASE_KEEPERS, scope="child_survey",
+                                           is_action=True),
 }
 
 # allauth's and the Django admin's own screens, by prefix; exact entries above and in
