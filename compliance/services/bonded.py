@@ -44,7 +44,8 @@ def _audit(*, actor, case: BondedCase, summary: str, request=None, detail=None) 
 
 
 def _locked(*, actor, case_id: int) -> BondedCase:
-    """Lock a case the actor may see (others are not found, as in the views)."""
+    """Lock a case the actor may keep (others are not found, as in the views)."""
+    require_case_role(actor)
     case = scoped(actor, BondedCase).select_for_update(of=("self",)).filter(pk=case_id).first()
     if case is None:
         raise BondedCase.DoesNotExist(case_id)
