@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
 from compliance import services
@@ -22,6 +23,7 @@ from core.models import District, State, User
 class Command(BaseCommand):
     help = "Load demo bonded and child labour cases (development only)."
 
+    @transaction.atomic
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_compliance is for development only (DEBUG off).")
@@ -42,7 +44,8 @@ class Command(BaseCommand):
         people = [
             ("Budhram Dhruw", "male", 38, "general", raipur),
             ("Sukhmati Bai", "female", 32, "special", raipur),
-            ("Ramlal Kanwar", "male", 45, "general", bilaspur),
+            # Keyed here first; his home turns out to be Bilaspur (handed over below).
+            ("Ramlal Kanwar", "male", 45, "general", raipur),
         ]
         cases = []
         for name, gender, age, category, origin in people:
