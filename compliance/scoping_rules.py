@@ -30,10 +30,13 @@ def _either_end(prefix: str = ""):
 
 
 def _operations(user):
-    """Operations in the user's districts, or that released someone from them."""
+    """Operations in the user's districts, or that released someone from them; a release
+    in another state also to the official who recorded it (before its first person)."""
     districts = list(user.district_ids)
-    return Q(district__in=districts) | Q(pk__in=BondedCase.objects.filter(
-        origin_district__in=districts).values("operation_id"))
+    return (Q(district__in=districts)
+            | Q(pk__in=BondedCase.objects.filter(origin_district__in=districts)
+                .values("operation_id"))
+            | Q(district__isnull=True, created_by=user.pk))
 
 
 DISTRICT_OFFICIALS = (R.DISTRICT_ADMIN, R.LABOUR_OFFICER)

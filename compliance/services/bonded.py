@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,7 +102,12 @@ def bonded_case_create(*, actor, operation_id: int, data: dict, certificate=None
     The officer keys it for their own district: the district of release, or the
     person's home district (a release in another state is created at home).
     """
-    operation = scoped(actor, RescueOperation).get(pk=operation_id)
+    # A release in another state has no district here, so scoping shows its operation
+    # only once it has a case from the officer's district: the officer who recorded it
+    # must still reach it to key the first person (require_district checks the home).
+    operation = RescueOperation.objects.filter(
+        Q(pk__in=scoped(actor, RescueOperation).values("pk")) | Q(district__isnull=True),
+    ).get(pk=operation_id)
     data = {**data}
     data.setdefault("released_on", operation.rescued_on)
     if data["released_on"] is None:
@@ -249,7 +254,8 @@ def bonded_assistance_request(*, actor, case_id: int, request=None) -> BondedCas
 
     case = _locked(actor=actor, case_id=case_id)
     require_district(actor, case.origin_district)
-    _refuse_if_assisted(case)
+    if case.assistance_paid_on:
+        _refuse_if_assisted(case)
     if case.worker_id is None:
         raise ValidationError(_("Link the person's registration first: the payment goes to the "
                                 "bank account recorded there."), code="no_worker")
@@ -257,6 +263,8 @@ def bonded_assistance_request(*, actor, case_id: int, request=None) -> BondedCas
     payment = payment_request_create(actor=actor, worker_id=case.worker_id,
                                      scheme_code=ASSISTANCE_SCHEME, amount=amount,
                                      reference=f"{case.number}/assistance", request=request)
+    if payment.pk == case.assistance_payment_id:
+        return case  # asked again (a repeated click): welfare found the live request
     case.assistance_payment = payment
     case.assistance_amount = amount
     case.save(update_fields=["assistance_payment", "assistance_amount", "updated_at"])
@@ -344,6 +352,8 @@ def bonded_legal_save(*, actor, case_id: int, data: dict, request=None) -> Bonde
         errors["chargesheet_on"] = _("A charge sheet follows an FIR: record the FIR first.")
     if case.chargesheet_on and case.fir_on and case.chargesheet_on < case.fir_on:
         errors["chargesheet_on"] = _("The charge sheet cannot come before the FIR.")
+    if case.chargesheet_on and case.chargesheet_on > today:
+        errors["chargesheet_on"] = _("The date of the charge sheet cannot be in the future.")
     if case.outcome != "pending" and not (case.court_case_number and case.outcome_on):
         errors["outcome_on"] = _("An outcome needs the court case number and the date of "
                                  "judgment.")

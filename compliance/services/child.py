@@ -72,6 +72,9 @@ def _check(case: ChildCase) -> None:
     errors = {}
     if case.rescued_on > today:
         errors["rescued_on"] = _("The date of rescue cannot be in the future.")
+    # The database refuses it too (compliance_child_is_minor); say why instead of failing.
+    if case.age is not None and case.age >= 18:
+        errors["age"] = _("A child labour case is for a child under 18.")
     if case.survey_id and case.survey.district_id != case.district_id:
         errors["survey"] = _("That survey is of another district.")
     if case.cwc_order_on and case.cwc_order_on < case.rescued_on:

@@ -14,6 +14,7 @@ from compliance.models import BondedCase, CaseSequence, ChildCase, FollowUpVisit
 from core.audit import audit_event_record
 from core.models import AuditEvent
 from core.roles import RoleCode as R
+from core.scoping import scoped
 
 # Who keeps (writes) the cases; district admins read them (DESIGN: read-all).
 CASE_ROLES = (R.LABOUR_OFFICER, R.STATE_ADMIN)
@@ -55,14 +56,17 @@ def _case_link(case) -> dict:
     return {"child_case": case}
 
 
-def _locked_case(case):
-    return type(case).objects.select_for_update().get(pk=case.pk)
+def _locked_case(actor, case):
+    """Lock a case the actor may keep (others are not found, as in the views)."""
+    require_case_role(actor)
+    return scoped(actor, type(case)).select_for_update(of=("self",)).get(pk=case.pk)
 
 
 @transaction.atomic
 def hearing_add(*, actor, case: BondedCase | ChildCase, held_on: date, next_on: date | None,
                 notes: str, request=None) -> Hearing:
     """Record a court hearing of a case's prosecution."""
+    case = _locked_case(actor, case)
     if held_on > timezone.localdate():
         raise ValidationError(_("A hearing cannot be recorded before it is held."),
                               code="future")
@@ -80,7 +84,7 @@ def hearing_add(*, actor, case: BondedCase | ChildCase, held_on: date, next_on: 
 def visit_record(*, actor, case: BondedCase | ChildCase, visited_on: date, findings: str,
                  request=None) -> FollowUpVisit:
     """Record a follow-up visit and set when the next one falls due."""
-    case = _locked_case(case)
+    case = _locked_case(actor, case)
     released = case.released_on if isinstance(case, BondedCase) else case.rescued_on
     if visited_on > timezone.localdate():
         raise ValidationError(_("A visit cannot be recorded before it is made."), code="future")
