@@ -393,6 +393,7 @@ def url_kwargs(name: str, pattern: str, w) -> dict | None:
     if name == "migrants:desk_update":
         return {"pk": w.desk.pk}
     compliance_objects = {"compliance:operation_": w.bonded_a.operation,
+                          "compliance:bonded_create": w.bonded_a.operation,
                           "compliance:bonded_": w.bonded_a,
                           "compliance:child_survey_": w.child_survey_a,
                           "compliance:child_": w.child_a}
