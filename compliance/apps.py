@@ -7,4 +7,4 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("Compliance and enforcement")
 
     def ready(self):
-        from compliance import home, scoping_rules  # noqa: F401
+        from compliance import home, job_handlers, scoping_rules  # noqa: F401

@@ -500,3 +500,7 @@ class FollowUpVisit(models.Model):
 
     def __str__(self):
         return f"{self.visited_on:%d/%m/%Y}"
+
+
+# Factory safety, BOC cess and voluntary compliance (part 2 of the compliance app).
+from compliance.models_safety import *  # noqa: E402, F403

@@ -67,3 +67,66 @@ for model in (Hearing, FollowUpVisit):
     scoping.register(model, {
         R.STATE_ADMIN: scoping.ALL, **{role: _case_child_or_bonded
                                        for role in DISTRICT_OFFICIALS}})
+
+
+# --- Factory safety, cess and voluntary compliance ---------------------------------------
+
+from compliance.models import (  # noqa: E402
+    Accident,
+    CessAssessment,
+    CessPayment,
+    CommitteeMeeting,
+    CommitteeMember,
+    ConstructionProject,
+    Factory,
+    Inspection,
+    SelfCertification,
+    Workshop,
+    WorkshopAttendance,
+)
+
+SAFETY_OFFICIALS = (R.DISTRICT_ADMIN, R.LABOUR_OFFICER, R.SAFETY_INSPECTOR)
+
+
+def _district_officials(path: str = "district", roles=SAFETY_OFFICIALS) -> dict:
+    return {R.STATE_ADMIN: scoping.ALL, **{role: scoping.in_districts(path) for role in roles}}
+
+
+def _planned_hidden(user):
+    """An employer sees their factories' inspections once made: a planned visit is a
+    surprise."""
+    return Q(factory__establishment__owner=user.pk, status=Inspection.Status.DONE)
+
+
+scoping.register(Factory, {**_district_officials(),
+                           R.EMPLOYER: scoping.is_user("establishment__owner")})
+scoping.register(Inspection, {**_district_officials(), R.EMPLOYER: _planned_hidden})
+scoping.register(Accident, {**_district_officials(),
+                            R.EMPLOYER: scoping.is_user("factory__establishment__owner")})
+for model in (CommitteeMember, CommitteeMeeting):
+    scoping.register(model, {**_district_officials("factory__district"),
+                             R.EMPLOYER: scoping.is_user("factory__establishment__owner")})
+
+
+def _workshops(user):
+    """Workshops of the user's districts and the state-level ones."""
+    return Q(district__in=list(user.district_ids)) | Q(district__isnull=True)
+
+
+# Training is public within the department and open to every employer.
+scoping.register(Workshop, {R.STATE_ADMIN: scoping.ALL, R.EMPLOYER: scoping.ALL,
+                            **{role: _workshops for role in SAFETY_OFFICIALS}})
+scoping.register(WorkshopAttendance, {
+    **_district_officials("factory__district"),
+    R.EMPLOYER: scoping.is_user("factory__establishment__owner")})
+
+# Cess is the labour officers' (and the district admin's); the employer sees their own.
+CESS_OFFICIALS = (R.DISTRICT_ADMIN, R.LABOUR_OFFICER)
+scoping.register(ConstructionProject, {
+    **_district_officials(roles=CESS_OFFICIALS),
+    R.EMPLOYER: scoping.is_user("establishment__owner")})
+for model in (CessAssessment, CessPayment):
+    scoping.register(model, {**_district_officials("project__district", CESS_OFFICIALS),
+                             R.EMPLOYER: scoping.is_user("project__establishment__owner")})
+scoping.register(SelfCertification, {**_district_officials(),
+                                     R.EMPLOYER: scoping.is_user("establishment__owner")})

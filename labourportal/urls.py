@@ -11,6 +11,7 @@ urlpatterns = [
     path("v/", include("registration.urls_public")),
     path("welfare/", include("welfare.urls")),
     path("migrants/", include("migrants.urls")),
+    path("employers/", include("employers.urls")),
     path("compliance/", include("compliance.urls")),
     path("", include("core.urls")),
 ]

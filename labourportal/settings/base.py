@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "registration",
     "migrants",
     "welfare",
+    "employers",
     "compliance",
 ]
 
@@ -235,6 +236,21 @@ COMPLIANCE_VISIT_INTERVAL_DAYS = env.int("COMPLIANCE_VISIT_INTERVAL_DAYS", defau
 # The amount an offending employer deposits per child in the Child and Adolescent Labour
 # Rehabilitation-cum-Welfare Fund.
 COMPLIANCE_CHILD_FUND_DEPOSIT = env.int("COMPLIANCE_CHILD_FUND_DEPOSIT", default=20000)
+
+# Factory safety: the share of voluntary-compliance certifiers drawn each month for a
+# routine inspection, and the rota of medium- and low-risk factories (months).
+COMPLIANCE_CERTIFIER_SAMPLE_SHARE = env.float("COMPLIANCE_CERTIFIER_SAMPLE_SHARE", default=0.1)
+COMPLIANCE_MEDIUM_ROTA_MONTHS = env.int("COMPLIANCE_MEDIUM_ROTA_MONTHS", default=3)
+COMPLIANCE_LOW_ROTA_MONTHS = env.int("COMPLIANCE_LOW_ROTA_MONTHS", default=12)
+# BOC welfare cess: the rate on the cost of construction, days to pay an assessment, and
+# interest on late payment per month or part of a month.
+COMPLIANCE_CESS_RATE = env.float("COMPLIANCE_CESS_RATE", default=0.01)
+COMPLIANCE_CESS_DUE_DAYS = env.int("COMPLIANCE_CESS_DUE_DAYS", default=30)
+COMPLIANCE_CESS_INTEREST_PER_MONTH = env.float("COMPLIANCE_CESS_INTEREST_PER_MONTH",
+                                               default=0.02)
+# The simulated payment gateway for cess (development and demonstrations; refused in
+# production until a real gateway backend is configured).
+COMPLIANCE_GATEWAY_SIMULATOR = env.bool("COMPLIANCE_GATEWAY_SIMULATOR", default=True)
 
 # --- Welfare and payments --------------------------------------------------------
 # First month of the academic year ("once per child per academic year"): April.

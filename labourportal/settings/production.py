@@ -54,3 +54,7 @@ SMS_BACKEND = env("SMS_BACKEND", default="core.sms.LogSMSBackend")
 WELFARE_BANK_SIMULATOR = env.bool("WELFARE_BANK_SIMULATOR", default=False)
 if WELFARE_BANK_SIMULATOR:
     raise ImproperlyConfigured("WELFARE_BANK_SIMULATOR cannot be on in production.")
+# Cess paid through the simulated gateway would record money that never arrived.
+COMPLIANCE_GATEWAY_SIMULATOR = env.bool("COMPLIANCE_GATEWAY_SIMULATOR", default=False)
+if COMPLIANCE_GATEWAY_SIMULATOR:
+    raise ImproperlyConfigured("COMPLIANCE_GATEWAY_SIMULATOR cannot be on in production.")

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EmployersConfig(AppConfig):
+    name = "employers"
+    verbose_name = _("Employers and establishments")
+
+    def ready(self):
+        from employers import scoping_rules  # noqa: F401
