@@ -11,25 +11,36 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from compliance import services
-from compliance.models import BondedCase, ChildCase, RescueOperation
+from compliance.models import BondedCase, ChildCase, Factory, RescueOperation
 from core.models import District, State, User
 
 
 class Command(BaseCommand):
-    help = "Load demo bonded and child labour cases (development only)."
+    help = "Load demo rescue cases, factories, inspections and cess (development only)."
 
     @transaction.atomic
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_compliance is for development only (DEBUG off).")
+        today = timezone.localdate()
+        raipur = District.objects.get(name_en="Raipur")
         if BondedCase.objects.exists():
             self.stdout.write("Demo rescue cases already present.")
-            return
+        else:
+            self._rescue_cases()
+        if Factory.objects.exists():
+            self.stdout.write("Demo factories already present.")
+        else:
+            self._safety_and_cess(raipur, today)
+
+    def _rescue_cases(self):
+        """Bonded labour cases at every stage, a release in another state, rescued children."""
         officer = User.objects.get(username="officer.raipur")
         admin = User.objects.get(username="stateadmin")
         raipur = District.objects.get(name_en="Raipur")
@@ -113,3 +124,66 @@ class Command(BaseCommand):
         self.stdout.write(f"Rescue cases: {RescueOperation.objects.count()} operations, "
                           f"{BondedCase.objects.count()} bonded labour cases, "
                           f"{ChildCase.objects.count()} children.")
+
+    def _safety_and_cess(self, raipur, today):
+        """The demo employer's factories, a construction project with cess, an inspection
+        plan, an accident, a workshop and a self-certification (all in Raipur)."""
+        from employers.services import establishment_register
+
+        employer = User.objects.get(username="employer")
+        inspector = User.objects.get(username="inspector.raipur")
+        officer = User.objects.get(username="officer.raipur")
+        factories = {}
+        for name, sector, workers, hazardous in [
+            ("Raipur Steel Castings", "steel", 260, True),
+            ("Chhattisgarh Chemicals", "chemicals", 140, True),
+            ("Urla Food Products", "food", 45, False),
+        ]:
+            establishment = establishment_register(actor=employer, data={
+                "name": name, "kind": "factory", "sector": sector, "district": raipur,
+                "address": "Urla Industrial Area, Raipur", "pan": "AAACR1234F",
+                "workers_count": workers})
+            factories[name] = services.factory_register(
+                actor=employer, establishment_id=establishment.pk, data={
+                    "licence_number": f"FL/RPR/{len(factories) + 101}",
+                    "licence_valid_until": today + timedelta(days=300),
+                    "workers_employed": workers, "is_hazardous": hazardous})
+        food = factories["Urla Food Products"]
+        services.self_certify(actor=employer, establishment_id=food.establishment_id,
+                              acts=["factories", "wages"], is_declared=True,
+                              registers=ContentFile(b"%PDF-1.4\n% demo registers\n%%EOF\n",
+                                                    name="registers.pdf"))
+        services.accident_report(actor=employer, factory_id=factories[
+            "Raipur Steel Castings"].pk, data={
+            "occurred_at": timezone.now() - timedelta(days=40), "place": "Induction furnace",
+            "severity": "serious", "persons_injured": 1, "persons_killed": 0,
+            "cause": "Molten metal splash during tapping"})
+        services.inspection_plan_month(actor=inspector, district=raipur, month=today, seed=1)
+        workshop = services.workshop_save(actor=inspector, data={
+            "district": raipur, "held_on": today - timedelta(days=10),
+            "topic": "Safe handling of hazardous chemicals", "trainer": "Dr. A. Verma",
+            "venue": "District labour office"})
+        services.workshop_attendance_record(actor=inspector, workshop_id=workshop.pk,
+                                            factory_id=factories["Chhattisgarh Chemicals"].pk,
+                                            attendees=6)
+        builder = establishment_register(actor=employer, data={
+            "name": "Shree Builders", "kind": "construction", "sector": "construction",
+            "district": raipur, "address": "Shankar Nagar, Raipur", "pan": "AAACS5678K",
+            "workers_count": 80})
+        project = services.project_register(actor=employer, establishment_id=builder.pk, data={
+            "name": "Shree Heights (G+8 residential)", "site": "Kamal Vihar, Raipur",
+            "estimated_cost": Decimal("80000000"), "starts_on": today - timedelta(days=200),
+            "completes_on": today + timedelta(days=500),
+            "approval_authority": "Raipur Development Authority"})
+        assessment = services.cess_self_assess(actor=employer, project_id=project.pk,
+                                               cost=Decimal("80000000"))
+        # Assessed months ago and not paid: the project shows among the defaulters.
+        type(assessment).objects.filter(pk=assessment.pk).update(
+            due_on=today - timedelta(days=75))
+        services.cess_order_issue(actor=officer, project_id=project.pk,
+                                  cost=Decimal("92000000"), order_number="CESS/RPR/2026/14",
+                                  reason="Cost revised by the approved estimate",
+                                  due_on=today - timedelta(days=20))
+        self.stdout.write("Factories, inspections and cess: 3 factories, 1 project, "
+                          f"{factories['Raipur Steel Castings'].inspections.count()} inspection "
+                          "of the steel works planned this month.")
