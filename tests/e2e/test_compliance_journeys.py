@@ -2,14 +2,14 @@
 court, and a rescued child up to the Child Welfare Committee's order.
 
 Inputs are found by their ``name`` (the same in both languages) and select options by
-value; the links and buttons a user clicks, and the stages they read, by their text.
+value; the menus, links and buttons a user clicks, and the stages they read, by their text.
 """
 
 import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from compliance.models import BondedCase, ChildCase, RehabComponent, RescueOperation
@@ -27,31 +27,15 @@ def day(value) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def hindi(english: str) -> str:
-    """The Hindi the portal shows for ``english`` (from the compiled catalogue).
-
-    For texts whose Hindi is still being written: the journey then follows the
-    translation when it lands, instead of a guess at its wording.
-    """
-    with translation.override("hi"):
-        return translation.gettext(english)
-
-
-def say(j, english: str) -> str:
-    """The text the journey's user sees for ``english``."""
-    return j.t(english, hindi(english))
-
-
 def open_menu_item(j, menu: str, item: str) -> None:
     """Open a menu of the main navigation and follow one of its links (on a phone the
     navigation is folded behind the menu button first)."""
-    page = j.page
-    nav = page.get_by_role("navigation", name=j.t("Main", "मुख्य"))
+    nav = j.page.get_by_role("navigation", name=j.t("Main", "मुख्य"))
     toggler = nav.get_by_role("button", name=j.t("Menu", "मेनू"))
     if toggler.is_visible():
         toggler.click()
-    nav.get_by_role("button", name=say(j, menu), exact=True).click()
-    nav.get_by_role("link", name=say(j, item), exact=True).click()
+    nav.get_by_role("button", name=menu, exact=True).click()
+    nav.get_by_role("link", name=item, exact=True).click()
 
 
 @pytest.fixture
@@ -68,21 +52,23 @@ def test_officer_follows_a_released_labourer_from_rescue_to_court(journey, raipu
     page = j.page
 
     # The rescue at a brick kiln of Raipur.
-    open_menu_item(j, "Rescue cases", "Record a rescue")
+    open_menu_item(j, j.t("Rescue cases", "रेस्क्यू प्रकरण"),
+                   j.t("Record a rescue", "रेस्क्यू दर्ज करें"))
     page.locator("[name=rescued_on]").fill(day(rescued_on))
     page.locator("[name=place]").fill("Brick kiln, Dharsiwa")
     expect(page.locator("[name=district]")).to_have_value(str(raipur.pk))
     page.locator("[name=agency]").fill("District administration and police")
     page.locator("[name=vigilance_committee]").fill("DVC Raipur")
     j.check_page("rescue")
-    page.get_by_role("button", name=say(j, "Record the rescue")).click()
+    page.get_by_role("button", name=j.t("Record the rescue", "रेस्क्यू दर्ज करें")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Brick kiln, Dharsiwa")
     operation = RescueOperation.objects.get()
     assert (operation.district, operation.rescued_on) == (raipur, rescued_on)
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Brick kiln, Dharsiwa")
     j.check_page("operation")
 
     # The person released, with the release certificate.
-    page.get_by_role("link", name=say(j, "Add a released person")).click()
+    page.get_by_role("link", name=j.t("Add a released person",
+                                      "मुक्त कराया गया व्यक्ति जोड़ें")).click()
     page.locator("[name=name]").fill("Budhram Dhruw")
     page.locator("[name=relative_name]").fill("Sukhram Dhruw")
     page.locator("[name=gender]").select_option("male")
@@ -94,67 +80,72 @@ def test_officer_follows_a_released_labourer_from_rescue_to_court(journey, raipu
     page.locator("[name=certificate_on]").fill(day(rescued_on))
     page.locator("[name=certificate_magistrate]").fill("SDM Dharsiwa")
     j.check_page("person")
-    page.get_by_role("button", name=say(j, "Record the person")).click()
+    page.get_by_role("button", name=j.t("Record the person", "व्यक्ति को दर्ज करें")).click()
+    awaiting_assistance = j.t("Awaiting immediate assistance", "तात्कालिक सहायता की प्रतीक्षा")
+    expect(page.get_by_text(awaiting_assistance, exact=True)).to_be_visible()
     case = BondedCase.objects.get()
     assert (case.origin_district, case.release_district, case.released_on) == (
         raipur, raipur, rescued_on)
     assert case.number.startswith("BL-")
     expect(page.get_by_role("heading", level=1)).to_contain_text(case.number)
-    expect(page.get_by_text(say(j, "Awaiting immediate assistance"), exact=True)).to_be_visible()
     j.check_page("case-new")
 
     # Immediate assistance, paid by the district a week after the release.
-    page.get_by_role("link", name=say(j, "Record or ask for the assistance")).click()
+    page.get_by_role("link", name=j.t("Record or ask for the assistance",
+                                      "सहायता दर्ज करें या उसका अनुरोध करें")).click()
     page.locator("[name=amount]").fill("30000")
     page.locator("[name=paid_on]").fill(day(rescued_on + timedelta(days=7)))
     j.check_page("assistance")
-    page.get_by_role("button", name=say(j, "Record the payment")).click()
-    expect(page.get_by_text(say(j, "Awaiting rehabilitation package"), exact=True)
-           ).to_be_visible()
+    page.get_by_role("button", name=j.t("Record the payment", "भुगतान दर्ज करें")).click()
+    awaiting_package = j.t("Awaiting rehabilitation package", "पुनर्वास पैकेज की प्रतीक्षा")
+    expect(page.get_by_text(awaiting_package, exact=True)).to_be_visible()
 
     # The package: cash assistance, paid out.
-    page.get_by_role("link", name=say(j, "Add a component")).click()
+    page.get_by_role("link", name=j.t("Add a component", "घटक जोड़ें")).click()
     page.locator("[name=kind]").select_option("cash")
     page.locator("[name=amount]").fill("20000")
     page.locator("[name=status]").select_option("done")
     page.locator("[name=status_on]").fill(day(today))
     page.locator("[name=details]").fill("Paid into SBI account")
     j.check_page("component")
-    page.get_by_role("button", name=say(j, "Save the component")).click()
-    expect(page.get_by_role("cell", name=say(j, "Cash assistance"), exact=True)).to_be_visible()
+    page.get_by_role("button", name=j.t("Save the component", "घटक सहेजें")).click()
+    expect(page.get_by_role("cell", name=j.t("Cash assistance", "नकद सहायता"), exact=True)
+           ).to_be_visible()
 
     # The FIR against the employer.
-    page.get_by_role("link", name=say(j, "Record legal action")).click()
+    page.get_by_role("link", name=j.t("Record legal action", "क़ानूनी कार्रवाई दर्ज करें")).click()
     page.locator("[name=fir_police_station]").fill("Dharsiwa")
     page.locator("[name=fir_number]").fill("112/2026")
     page.locator("[name=fir_on]").fill(day(rescued_on + timedelta(days=1)))
     page.locator("[name=fir_sections]").fill("BLSA 1976 s.16-18")
     j.check_page("legal")
-    page.get_by_role("button", name=say(j, "Save the legal action")).click()
+    page.get_by_role("button", name=j.t("Save the legal action", "क़ानूनी कार्रवाई सहेजें")).click()
 
-    # The case page: rehabilitated, with the FIR registered.
+    # Back on the case page: rehabilitated, with the FIR registered.
+    rehabilitated = j.t("Rehabilitated", "पुनर्वास हो गया")
+    fir_registered = j.t("FIR registered", "एफ़आईआर दर्ज")
+    expect(page.get_by_text(fir_registered, exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(case.number)
+    # The stage badge comes before the "Time from release" label of the same words.
+    expect(page.get_by_text(rehabilitated, exact=True).first).to_be_visible()
+    expect(page.get_by_text(awaiting_package, exact=True)).to_have_count(0)
+    expect(page.get_by_text(re.compile("112/2026"))).to_be_visible()
     case.refresh_from_db()
     assert case.stage == BondedCase.Stage.REHABILITATED
     assert case.legal_stage == BondedCase.LegalStage.FIR
     assert case.assistance_paid_on == rescued_on + timedelta(days=7)
     assert case.components.get().status == RehabComponent.Status.DONE
-    expect(page.get_by_role("heading", level=1)).to_contain_text(case.number)
-    # The stage badge comes before the "Time from release" label of the same words.
-    expect(page.get_by_text(say(j, "Rehabilitated"), exact=True).first).to_be_visible()
-    expect(page.get_by_text(say(j, "Awaiting rehabilitation package"), exact=True)
-           ).to_have_count(0)
-    expect(page.get_by_text(say(j, "FIR registered"), exact=True)).to_be_visible()
-    expect(page.get_by_text(re.compile(r"112/2026"))).to_be_visible()
     j.check_page("case-done")
 
-    # The list of cases shows it, with its stage and legal action.
-    page.get_by_role("link", name=say(j, "Bonded labour cases"), exact=True).first.click()
+    # The list of cases shows it, with its stage (and, on a wide screen, its legal action).
+    page.get_by_role("link", name=j.t("Bonded labour cases", "बंधुआ मज़दूरी के प्रकरण"),
+                     exact=True).first.click()
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=case.number))
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Budhram Dhruw")
-    expect(row).to_contain_text(say(j, "Rehabilitated"))
-    if j.variant == "en-desktop":  # the legal action column is hidden on a phone
-        expect(row).to_contain_text(say(j, "FIR registered"))
+    expect(row).to_contain_text(rehabilitated)
+    if j.variant == "en-desktop":  # the column is hidden below the md breakpoint
+        expect(row).to_contain_text(fir_registered)
     j.check_page("list")
 
 
@@ -165,8 +156,10 @@ def test_officer_records_a_rescued_child_and_the_cwc_order(journey, raipur, offi
     staff_logs_in(j, officer.username)
     page = j.page
 
-    open_menu_item(j, "Rescue cases", "Rescued children")
-    page.get_by_role("link", name=say(j, "Record a rescued child")).first.click()
+    open_menu_item(j, j.t("Rescue cases", "रेस्क्यू प्रकरण"),
+                   j.t("Rescued children", "रेस्क्यू किए गए बच्चे"))
+    page.get_by_role("link", name=j.t("Record a rescued child",
+                                      "रेस्क्यू किया गया बच्चा दर्ज करें")).first.click()
     expect(page.locator("[name=district]")).to_have_value(str(raipur.pk))
     page.locator("[name=rescued_on]").fill(day(rescued_on))
     page.locator("[name=name]").fill("Sonu Kumar")
@@ -178,27 +171,30 @@ def test_officer_records_a_rescued_child_and_the_cwc_order(journey, raipur, offi
     page.locator("[name=employer_name]").fill("Vinod Sharma")
     page.locator("[name=work]").fill("Washing dishes")
     j.check_page("child-form")
-    page.get_by_role("button", name=say(j, "Record the child")).click()
+    page.get_by_role("button", name=j.t("Record the child", "बच्चे को दर्ज करें")).click()
+    awaiting_order = j.t("Awaiting the CWC order", "CWC आदेश की प्रतीक्षा")
+    expect(page.get_by_text(awaiting_order, exact=True)).to_be_visible()
     case = ChildCase.objects.get()
     assert (case.district, case.age, case.rescued_on) == (raipur, 13, rescued_on)
     expect(page.get_by_role("heading", level=1)).to_contain_text(case.number)
-    expect(page.get_by_text(say(j, "Awaiting the CWC order"), exact=True)).to_be_visible()
     j.check_page("child-case")
 
-    # What is pending: the Child Welfare Committee's order, which restores the child.
-    page.get_by_role("link", name=say(j, "Edit the CWC order and placement")).click()
+    # The Child Welfare Committee's order restores the child to the family.
+    page.get_by_role("link", name=j.t("Edit the CWC order and placement",
+                                      "CWC आदेश और बच्चे को रखने की व्यवस्था बदलें")).click()
     page.locator("[name=cwc_order_number]").fill("CWC/RPR/45/2026")
     page.locator("[name=cwc_order_on]").fill(day(rescued_on + timedelta(days=2)))
     page.locator("[name=placement]").select_option("family")
     page.locator("[name=placement_details]").fill("With the parents in Abhanpur")
     j.check_page("order")
     page.get_by_role("button", name=j.t("Save", "सहेजें"), exact=True).click()
-
+    awaiting_school = j.t("Awaiting school enrolment", "स्कूल में नामांकन की प्रतीक्षा")
+    expect(page.get_by_text(awaiting_school, exact=True)).to_be_visible()
+    expect(page.get_by_text(re.compile(j.t("Restored to family", "परिवार को सौंपा गया")))
+           ).to_be_visible()
     case.refresh_from_db()
     assert case.stage == ChildCase.Stage.AWAITING_SCHOOL
     assert case.placement == ChildCase.Placement.FAMILY
-    expect(page.get_by_text(say(j, "Awaiting school enrolment"), exact=True)).to_be_visible()
-    expect(page.get_by_text(re.compile(say(j, "Restored to family")))).to_be_visible()
     j.check_page("child-case-ordered")
 
     # Opening a minor's record is audited.
