@@ -19,7 +19,10 @@ from tests.conftest import TOTP_SECRET, add_totp
 from tests.core.factories import UserFactory
 from tests.e2e.test_registration_journeys import staff_logs_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The labour officer's own journey (verification) runs in make test; these case journeys
+# of the same role run, in both languages, with the slow suite (make test-slow).
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
+              pytest.mark.slow]
 
 
 def day(value) -> str:
