@@ -66,9 +66,12 @@ def _project(actor, project_id: int) -> ConstructionProject:
 
 def current_assessment(project: ConstructionProject) -> CessAssessment | None:
     """Return the assessment that stands: the latest order, else the latest self-assessment."""
-    assessments = project.assessments.all()
-    return (assessments.filter(kind=CessAssessment.Kind.ORDER).order_by("-assessed_at", "-pk")
-            .first() or assessments.order_by("-assessed_at", "-pk").first())
+    # Sorted here rather than filtered in SQL so that prefetched assessments (the
+    # defaulters' list) cost no query per project.
+    assessments = sorted(project.assessments.all(), reverse=True,
+                         key=lambda a: (a.kind == CessAssessment.Kind.ORDER, a.assessed_at,
+                                        a.pk))
+    return assessments[0] if assessments else None
 
 
 def project_dues(project: ConstructionProject, *, today: date | None = None) -> dict | None:

@@ -174,7 +174,9 @@ def inspection_plan_month(*, actor, district: District, month: date, seed: int |
         establishment__district=district).values_list("establishment_id", flat=True))
     last_inspected = dict(Inspection.objects.filter(
         factory__district=district, status=Inspection.Status.DONE)
-        .values("factory_id").annotate(last=Max("month")).values_list("factory_id", "last"))
+        # The day it was inspected, not the month it was planned for (a visit may be late).
+        .values("factory_id").annotate(last=Max("inspected_on"))
+        .values_list("factory_id", "last"))
     already = set(Inspection.objects.filter(
         district=district, month=month,
         reason__in=[Inspection.Reason.HIGH_RISK, Inspection.Reason.ROTA,
@@ -194,7 +196,8 @@ def inspection_plan_month(*, actor, district: District, month: date, seed: int |
             chosen.append((factory, Inspection.Reason.HIGH_RISK))
             continue
         last = last_inspected.get(factory.pk)
-        if last is None or last <= _months_back(month, rota[factory.risk_category]):
+        if last is None or _month_start(last) <= _months_back(month,
+                                                              rota[factory.risk_category]):
             chosen.append((factory, Inspection.Reason.ROTA))
     inspectors = list(_district_inspectors(district))
     load = {user.pk: 0 for user in inspectors}

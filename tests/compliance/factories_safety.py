@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from factory import LazyAttribute, LazyFunction, SubFactory
 from factory.django import DjangoModelFactory
 
 from compliance.models import (
@@ -45,9 +46,10 @@ class InspectionFactory(DjangoModelFactory):
     class Meta:
         model = Inspection
 
-    factory = factory.SubFactory(FactoryFactory)
-    district = factory.LazyAttribute(lambda o: o.factory.district)
-    month = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    # The field is called "factory", which hides the factory_boy module below it.
+    factory = SubFactory(FactoryFactory)
+    district = LazyAttribute(lambda o: o.factory.district)
+    month = LazyFunction(lambda: timezone.localdate().replace(day=1))
     reason = Inspection.Reason.ROTA
 
 
@@ -55,14 +57,14 @@ class AccidentFactory(DjangoModelFactory):
     class Meta:
         model = Accident
 
-    factory = factory.SubFactory(FactoryFactory)
-    district = factory.LazyAttribute(lambda o: o.factory.district)
-    occurred_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=20))
+    factory = SubFactory(FactoryFactory)
+    district = LazyAttribute(lambda o: o.factory.district)
+    occurred_at = LazyFunction(lambda: timezone.now() - timedelta(days=20))
     place = "Press shop"
     severity = Accident.Severity.SERIOUS
     persons_injured = 1
     cause = "Hand caught in a power press"
-    reported_by = factory.SubFactory(UserFactory)
+    reported_by = SubFactory(UserFactory)
 
 
 class WorkshopFactory(DjangoModelFactory):
