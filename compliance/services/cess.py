@@ -22,6 +22,7 @@ from compliance import gateway, rules
 from compliance.models import CessAssessment, CessPayment, ConstructionProject
 from core.audit import audit_event_record
 from core.models import AuditEvent
+from core.money import rupees
 from core.roles import RoleCode as R
 from core.scoping import scoped
 from core.services import job_create
@@ -152,8 +153,8 @@ def cess_pay(*, actor, project_id: int, amount: Decimal, request=None) -> CessPa
     if amount <= 0:
         raise ValidationError({"amount": _("Give the amount to pay.")})
     if amount > dues["total"]:
-        raise ValidationError({"amount": _("The amount is more than what is owed (₹%(total)s).")
-                               % {"total": dues["total"]}})
+        raise ValidationError({"amount": _("The amount is more than what is owed (%(total)s).")
+                               % {"total": rupees(dues["total"])}})
     reference = gateway.challan_pay(amount=amount, payer=project.establishment.name,
                                     purpose=f"BOC cess {project.pk}")
     payment = CessPayment.objects.create(project=project, district=project.district,

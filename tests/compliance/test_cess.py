@@ -304,7 +304,7 @@ def test_paying_more_than_is_owed_is_refused(personas, project):
     with pytest.raises(ValidationError) as caught:
         pay(project, personas["employer_a"], "500001")
     assert caught.value.message_dict == {"amount": [
-        "The amount is more than what is owed (₹500000.00)."]}
+        "The amount is more than what is owed (₹5,00,000)."]}
     assert not CessPayment.objects.exists()
 
 
