@@ -7,4 +7,4 @@ class EmployersConfig(AppConfig):
     verbose_name = _("Employers and establishments")
 
     def ready(self):
-        from employers import scoping_rules  # noqa: F401
+        from employers import home, scoping_rules  # noqa: F401
