@@ -153,6 +153,8 @@ class CommitteeView(FactoryMixin, TemplateView):
 class CommitteeMemberRemoveView(FactoryMixin, View):
     """Remove a member from the committee (a POST from the committee page)."""
 
+    # Only those who keep the committee; readers get the 404 of any refused role.
+    allowed_roles = KEEPERS | {R.EMPLOYER}
     http_method_names = ["post"]
 
     def post(self, request, uuid, member):

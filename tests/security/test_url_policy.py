@@ -29,17 +29,29 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from compliance.models import (
+    Accident,
     BondedCase,
+    CessAssessment,
+    CessPayment,
     ChildCase,
     ChildSurvey,
+    CommitteeMeeting,
+    CommitteeMember,
+    ConstructionProject,
+    Factory,
     FollowUpVisit,
     Hearing,
+    Inspection,
     RehabComponent,
     RescueOperation,
+    SelfCertification,
+    Workshop,
+    WorkshopAttendance,
 )
 from core.audit import audit_event_record
 from core.models import AuditEvent, Job, User
 from core.roles import RoleCode as R
+from employers.models import Establishment
 from registration import imports
 from registration.cards import card_token
 from registration.models import (
@@ -51,8 +63,10 @@ from registration.models import (
     WorkerDocument,
 )
 from tests.compliance import factories as compliance_factories
+from tests.compliance import factories_safety as safety_factories
 from tests.conftest import make_personas, mfa_login
-from tests.core.factories import DistrictFactory
+from tests.core.factories import DistrictFactory, UserFactory
+from tests.employers.factories import EstablishmentFactory
 from tests.migrants import factories as migrants_factories
 from tests.registration.factories import CampFactory, WorkerFactory
 from tests.security.url_policy import (
@@ -101,7 +115,7 @@ JURISDICTION = {"district_admin_a": "A", "officer_a": "A", "inspector_a": "A",
                 "district_admin_b": "B", "officer_b": "B"}
 HOME_DISTRICT = {"csc_a": "A", "csc_b": "B"}
 A_RELATIONS = {"registered_by": "csc_a", "owner": "worker_a", "applied_by": "csc_a",
-               "created_by": "officer_a"}
+               "created_by": "officer_a", "employer": "employer_a"}
 
 # Distinctive text of each side's records; a persona who may see no record of a side
 # must never find its markers in any page or export.
@@ -282,6 +296,10 @@ def _build_world() -> SimpleNamespace:
     compliance_factories.ChildCaseFactory(district=w.district_b, name="Quintus Child",
                                           created_by=p["officer_b"])
 
+    # Factories, cess and self-certification: employer A's in district A, another
+    # employer's in district B.
+    _build_safety_world(w, p)
+
     # Officer A's finished background job and import check.
     w.job = Job.objects.create(kind="audit_export", created_by=p["officer_a"],
                                status=Job.Status.DONE, total=1, done=1)
@@ -296,8 +314,60 @@ def _build_world() -> SimpleNamespace:
     # B's target count: a district admin sees other districts' rank, not their counts.
     w.markers_b = ["Quixley", w.wb.registration_number, w.ab_sub.number, w.ab_tools.number,
                    B_AMOUNT, "777777", "7,77,777", "777,777", "Quenby Bonded", "Quintus Child",
-                   "Quarry lane B"]
+                   "Quarry lane B", "Quarrington Works", "Quillfeather Tower"]
     return w
+
+
+def _build_safety_world(w, p) -> None:
+    pdf = b"%PDF-1.4\n% policy test\n%%EOF\n"
+    owner_a = p["employer_a"]
+    w.factory_a = safety_factories.FactoryFactory(
+        establishment__owner=owner_a, establishment__district=w.district_a,
+        establishment__name="Zircon Foundry A")
+    w.unlicensed_a = EstablishmentFactory(owner=owner_a, district=w.district_a,
+                                          name="Zinnia Mills A")
+    w.builder_a = EstablishmentFactory(owner=owner_a, district=w.district_a,
+                                       kind="construction", name="Zest Builders A")
+    w.inspection_planned_a = safety_factories.InspectionFactory(factory=w.factory_a)
+    w.inspection_done_a = safety_factories.InspectionFactory(
+        factory=w.factory_a, reason="complaint", status="done",
+        inspected_on=timezone.localdate(), compliance="pending",
+        compliance_due_on=timezone.localdate() + timedelta(days=30),
+        directions="Fence the press")
+    w.inspection_submitted_a = safety_factories.InspectionFactory(
+        factory=w.factory_a, reason="accident", status="done",
+        inspected_on=timezone.localdate(), compliance="submitted",
+        compliance_due_on=timezone.localdate() + timedelta(days=30),
+        compliance_note="Fenced", compliance_file=ContentFile(pdf, name="proof.pdf"))
+    w.accident_a = safety_factories.AccidentFactory(
+        factory=w.factory_a, investigated_on=timezone.localdate(), investigation="Found",
+        investigation_file=ContentFile(pdf, name="investigation.pdf"))
+    w.member_a = w.factory_a.committee_members.create(
+        name="Mgmt member", side="management", joined_on=timezone.localdate())
+    w.meeting_a = w.factory_a.committee_meetings.create(
+        held_on=timezone.localdate(), minutes=ContentFile(pdf, name="minutes.pdf"),
+        recorded_by=owner_a)
+    w.workshop_a = safety_factories.WorkshopFactory(district=w.district_a)
+    w.project_a = safety_factories.ConstructionProjectFactory(establishment=w.builder_a)
+    safety_factories.CessAssessmentFactory(project=w.project_a)
+    w.payment_a = w.project_a.payments.create(
+        district=w.district_a, amount=1000, paid_on=timezone.localdate(),
+        challan_reference="SIMPOLICYA", paid_by=owner_a,
+        receipt=ContentFile(pdf, name="receipt.pdf"))
+    w.certification_a = safety_factories.SelfCertificationFactory(
+        establishment=w.factory_a.establishment)
+    # District B's, of another employer: never to be seen by A's people.
+    owner_b = UserFactory(username="employer.b", roles=[R.EMPLOYER])
+    factory_b = safety_factories.FactoryFactory(
+        establishment__owner=owner_b, establishment__district=w.district_b,
+        establishment__name="Quarrington Works")
+    safety_factories.InspectionFactory(factory=factory_b, reason="complaint", status="done",
+                                       inspected_on=timezone.localdate())
+    safety_factories.AccidentFactory(factory=factory_b)
+    safety_factories.ConstructionProjectFactory(
+        establishment__owner=owner_b, establishment__district=w.district_b,
+        name="Quillfeather Tower")
+    safety_factories.SelfCertificationFactory(establishment=factory_b.establishment)
 
 
 @pytest.fixture(scope="module")
@@ -397,6 +467,34 @@ def url_kwargs(name: str, pattern: str, w) -> dict | None:
                           "compliance:bonded_": w.bonded_a,
                           "compliance:child_survey_": w.child_survey_a,
                           "compliance:child_": w.child_a}
+    safety = {
+        "employers:establishment_detail": {"uuid": w.factory_a.establishment.uuid},
+        "employers:establishment_update": {"uuid": w.factory_a.establishment.uuid},
+        "compliance:factory_register": {"establishment": w.unlicensed_a.uuid},
+        "compliance:certification_create": {"establishment": w.unlicensed_a.uuid},
+        "compliance:project_create": {"establishment": w.builder_a.uuid},
+        "compliance:inspection_detail": {"uuid": w.inspection_done_a.uuid},
+        "compliance:inspection_comply": {"uuid": w.inspection_done_a.uuid},
+        "compliance:inspection_report": {"uuid": w.inspection_planned_a.uuid},
+        "compliance:inspection_review": {"uuid": w.inspection_submitted_a.uuid},
+        "compliance:inspection_file": {"uuid": w.inspection_submitted_a.uuid},
+        "compliance:committee_member_remove": {"uuid": w.factory_a.uuid,
+                                               "member": w.member_a.pk},
+        "compliance:committee_minutes": {"uuid": w.factory_a.uuid,
+                                         "meeting": w.meeting_a.pk},
+        "compliance:cess_receipt": {"uuid": w.payment_a.uuid},
+        "compliance:certification_registers": {"uuid": w.certification_a.uuid},
+    }
+    if name in safety:
+        return safety[name]
+    safety_prefixes = {"compliance:factory_": w.factory_a, "compliance:inspection_": w.factory_a,
+                       "compliance:accident_report": w.factory_a,
+                       "compliance:accident_": w.accident_a, "compliance:committee": w.factory_a,
+                       "compliance:workshop_": w.workshop_a, "compliance:project_": w.project_a,
+                       "compliance:cess_": w.project_a}
+    for prefix, obj in safety_prefixes.items():
+        if name.startswith(prefix) and "<uuid:uuid>" in pattern:
+            return {"uuid": obj.uuid}
     for prefix, obj in compliance_objects.items():
         if name.startswith(prefix) and "<uuid:uuid>" in pattern:
             kwargs = {"uuid": obj.uuid}
@@ -463,6 +561,29 @@ def post_data(name: str, w) -> dict:
         "compliance:child_hearing": {"held_on": day, "notes": "policy test"},
         "compliance:child_visit": {"visited_on": day, "findings": "policy test"},
         "compliance:child_survey_update": {"area": "Changed", "children_found": "9"},
+        "employers:establishment_create": {"name": "Intruder works", "kind": "factory",
+                                           "sector": "other", "address": "x",
+                                           "district": w.district_a.pk, "pan": "AAACR1234F",
+                                           "workers_count": "5"},
+        "employers:establishment_update": {"name": "Hijacked", "sector": "other",
+                                           "address": "x", "district": w.district_a.pk,
+                                           "pan": "AAACR1234F", "workers_count": "5"},
+        "compliance:factory_update": {"licence_number": "HIJACK", "workers_employed": "1",
+                                      "licence_valid_until": day},
+        "compliance:inspection_plan": {"district": w.district_a.pk,
+                                       "month": today.strftime("%Y-%m")},
+        "compliance:inspection_comply": {"compliance_note": "policy test"},
+        "compliance:inspection_review": {"decision": "accept"},
+        "compliance:accident_investigate": {"investigated_on": day,
+                                            "investigation": "policy test"},
+        "compliance:committee": {"action": "member", "name": "Intruder", "side": "workers",
+                                 "joined_on": day},
+        "compliance:workshop_create": {"district": w.district_a.pk, "held_on": day,
+                                       "topic": "Intruder", "trainer": "x"},
+        "compliance:workshop_detail": {"factory": w.factory_a.pk, "attendees": "9"},
+        "compliance:cess_self_assess": {"cost": "1000000"},
+        "compliance:cess_order": {"cost": "1000000", "order_number": "X", "reason": "x"},
+        "compliance:cess_pay": {"amount": "10"},
     }.get(name, {})
 
 
@@ -566,7 +687,9 @@ def forbidden_markers(world, persona: str) -> list[str]:
 GUARDED = [Worker, Application, PaymentBatch, PaymentLine, LabourCard, Camp, DistrictTarget,
            Scheme, Job, WorkerDocument, ApplicationDocument, BankResponseFile, FamilyMember,
            RescueOperation, BondedCase, RehabComponent, ChildSurvey, ChildCase, Hearing,
-           FollowUpVisit]
+           FollowUpVisit, Establishment, Factory, Inspection, Accident, CommitteeMember,
+           CommitteeMeeting, Workshop, WorkshopAttendance, ConstructionProject,
+           CessAssessment, CessPayment, SelfCertification]
 _FINGERPRINT_SQL = "SELECT " + ", ".join(
     f"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) "
     f"FROM {model._meta.db_table} t)" for model in GUARDED)

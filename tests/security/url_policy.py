@@ -123,6 +123,16 @@ SCOPES: dict[str, dict[str, tuple[str, ...]]] = {
     # Children: the district's labour officers and district admin and the state admin only.
     **{kind: {SA: ("all",), DA: ("district",), LO: ("district",)}
        for kind in ("operation", "bonded_case", "child_case", "child_survey")},
+    # Establishments and their safety records: the district's officials and inspectors,
+    # and the employer who owns them (never another employer).
+    **{kind: {SA: ("all",), DA: ("district",), LO: ("district",), SI: ("district",),
+              EMP: ("employer",)}
+       for kind in ("establishment", "factory", "inspection", "accident", "certification")},
+    # Cess is the labour officers' and the district admin's (not the inspectors').
+    "project": {SA: ("all",), DA: ("district",), LO: ("district",), EMP: ("employer",)},
+    # Training workshops are open to every employer.
+    "workshop": {SA: ("all",), DA: ("district",), LO: ("district",), SI: ("district",),
+                 EMP: ("all",)},
 }
 
 REGISTRARS = roles(W, CSC, LO, SA)          # who may register a worker
@@ -134,6 +144,9 @@ OFFICERS = roles(LO, DA, SA)                # who decides on applications (DA: a
 APPLICATION_VIEWERS = OFFICERS | roles(W, CSC) | ACCOUNTS
 CASE_READERS = roles(LO, DA, SA)            # bonded and child labour cases (DA: read-all)
 CASE_KEEPERS = roles(LO, SA)                # who records and updates them
+SAFETY_READERS = roles(SA, DA, LO, SI, EMP)  # establishments, factories and their records
+INSPECTORS = roles(SI, SA)                  # who plans, inspects and investigates
+CESS_READERS = roles(SA, DA, LO, EMP)
 
 POLICY: dict[str, Rule] = {
     # --- core ----------------------------------------------------------------------------
@@ -276,6 +289,51 @@ POLICY: dict[str, Rule] = {
     "compliance:child_survey_detail": page(CASE_READERS, scope="child_survey"),
     "compliance:child_survey_update": page(CASE_KEEPERS, scope="child_survey",
                                            is_action=True),
+    # --- employers and compliance: factories, cess, self-certification --------------------
+    "employers:establishment_list": listing(SAFETY_READERS, note="an employer: their own"),
+    "employers:establishment_create": page({EMP}, is_action=True),
+    "employers:establishment_detail": page(SAFETY_READERS, scope="establishment"),
+    "employers:establishment_update": page({EMP}, scope="establishment", is_action=True),
+    "compliance:factory_list": listing(SAFETY_READERS),
+    "compliance:factory_register": page({EMP}, scope="establishment", is_action=True),
+    "compliance:factory_detail": page(SAFETY_READERS, scope="factory"),
+    "compliance:factory_update": page({EMP, SI, SA}, scope="factory", is_action=True),
+    "compliance:inspection_list": listing(SAFETY_READERS,
+                                          note="an employer: done inspections only"),
+    "compliance:inspection_plan": page(INSPECTORS, is_action=True),
+    "compliance:inspection_create": page(INSPECTORS, scope="factory", is_action=True),
+    "compliance:inspection_detail": page(SAFETY_READERS, scope="inspection"),
+    "compliance:inspection_report": page(INSPECTORS, scope="inspection", is_action=True),
+    "compliance:inspection_comply": page({EMP}, scope="inspection", is_action=True),
+    "compliance:inspection_review": page(INSPECTORS, scope="inspection", is_action=True),
+    "compliance:inspection_file": page(SAFETY_READERS, scope="inspection"),
+    "compliance:accident_list": listing(SAFETY_READERS),
+    "compliance:accident_report": page({EMP, SI, SA}, scope="factory", is_action=True),
+    "compliance:accident_detail": page(SAFETY_READERS, scope="accident"),
+    "compliance:accident_investigate": page(INSPECTORS, scope="accident", is_action=True),
+    "compliance:accident_investigation_file": page(SAFETY_READERS, scope="accident"),
+    "compliance:committee": page(SAFETY_READERS, scope="factory", post_roles={EMP, SI, SA},
+                                 is_action=True),
+    "compliance:committee_member_remove": action({EMP, SI, SA}, scope="factory"),
+    "compliance:committee_minutes": page(SAFETY_READERS, scope="factory"),
+    "compliance:committees_missing": listing({SI, LO, DA, SA}),
+    "compliance:workshop_list": listing(SAFETY_READERS, note="training is open to employers"),
+    "compliance:workshop_create": page(INSPECTORS, is_action=True),
+    "compliance:workshop_detail": page(SAFETY_READERS, scope="workshop", post_roles=INSPECTORS,
+                                       is_action=True),
+    "compliance:project_list": listing(CESS_READERS),
+    "compliance:project_create": page({EMP}, scope="establishment", is_action=True),
+    "compliance:project_detail": page(CESS_READERS, scope="project"),
+    "compliance:cess_self_assess": page({EMP}, scope="project", is_action=True),
+    "compliance:cess_order": page({LO, SA}, scope="project", is_action=True),
+    "compliance:cess_pay": page({EMP}, scope="project", is_action=True),
+    "compliance:cess_receipt": page(CESS_READERS, scope="project"),
+    "compliance:cess_defaulters": listing({LO, DA, SA}),
+    "compliance:cess_collections": listing({LO, DA, SA}),
+    "compliance:certification_list": listing(SAFETY_READERS),
+    "compliance:certification_report": listing({SA, DA, LO, SI}),
+    "compliance:certification_create": page({EMP}, scope="establishment", is_action=True),
+    "compliance:certification_registers": page(SAFETY_READERS, scope="certification"),
 }
 
 # allauth's and the Django admin's own screens, by prefix; exact entries above and in
