@@ -317,6 +317,9 @@ def rehab_component_payment_request(*, actor, case_id: int, kind: str,
     component = case.components.select_for_update().get(kind=kind)
     if component.payment_id:
         return component
+    if component.status == RehabComponent.Status.DONE:
+        raise ValidationError(_("This component is already done; it is not paid again."),
+                              code="already_done")
     if not component.amount:
         raise ValidationError(_("Give the component an amount first."), code="no_amount")
     if case.worker_id is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
@@ -34,6 +34,7 @@ from core.views.base import (
     PortalDetailView,
     PortalListView,
     RoleRequiredMixin,
+    private_file_response,
     scoped_object_or_404,
 )
 
@@ -214,11 +215,9 @@ class AccidentFileView(AccidentMixin, View):
         accident = self.accident
         if not accident.investigation_file:
             raise Http404
-        response = FileResponse(accident.investigation_file.open("rb"),
-                                content_type="application/pdf", as_attachment=True,
-                                filename=f"accident-investigation-{accident.uuid}.pdf")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
+        response = private_file_response(
+            accident.investigation_file, content_type="application/pdf",
+            filename=f"accident-investigation-{accident.uuid}.pdf")
         audit_event_record(action=AuditEvent.Action.SENSITIVE_READ, request=request,
                            obj=accident, district=accident.district,
                            summary="investigation report downloaded")

@@ -8,12 +8,10 @@ cases outside the user's districts.
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -44,6 +42,7 @@ from core.views.base import (
     PortalDetailView,
     PortalListView,
     RoleRequiredMixin,
+    private_file_response,
     scoped_object_or_404,
 )
 from registration.selectors import district_choices
@@ -242,7 +241,9 @@ def case_context(user, case: BondedCase) -> dict:
     today = timezone.localdate()
     components = list(case.components.all())
     for component in components:
-        component.may_ask_payment = bool(component.amount) and not component.payment_id
+        # A component already done (paid by the district itself) is never paid again.
+        component.may_ask_payment = (bool(component.amount) and not component.payment_id
+                                     and component.status != RehabComponent.Status.DONE)
     package = selectors.package_planned(case)
     rehabilitated_on = (max(part.status_on for part in components)
                         if components and case.stage == BondedCase.Stage.REHABILITATED
@@ -356,12 +357,8 @@ class BondedCertificateView(CaseMixin, View):
         if not case.certificate_file:
             raise Http404
         extension = case.certificate_file.name.rsplit(".", 1)[-1].lower()
-        content_type = mimetypes.types_map.get(f".{extension}", "application/octet-stream")
-        response = FileResponse(case.certificate_file.open("rb"), content_type=content_type,
-                                as_attachment=True,
-                                filename=f"{case.number}-certificate.{extension}")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
+        response = private_file_response(case.certificate_file,
+                                         filename=f"{case.number}-certificate.{extension}")
         audit_event_record(action=AuditEvent.Action.SENSITIVE_READ, request=request, obj=case,
                            district=case.origin_district, summary="release certificate viewed")
         return response

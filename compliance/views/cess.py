@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -47,6 +46,7 @@ from core.scoping import scoped
 from core.views.base import (
     PortalListView,
     RoleRequiredMixin,
+    private_file_response,
     scoped_object_or_404,
     table_download,
 )
@@ -404,12 +404,9 @@ class ReceiptView(RoleRequiredMixin, View):
         if not payment.receipt:
             return TemplateResponse(request, "compliance/cess_receipt_pending.html",
                                     {"payment": payment, "project": payment.project})
-        response = FileResponse(payment.receipt.open("rb"), content_type="application/pdf",
-                                as_attachment=True,
-                                filename=f"cess-receipt-{payment.challan_reference}.pdf")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(
+            payment.receipt, content_type="application/pdf",
+            filename=f"cess-receipt-{payment.challan_reference}.pdf")
 
 
 # --- Reports ------------------------------------------------------------------------------

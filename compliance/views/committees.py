@@ -7,12 +7,11 @@ the district's safety inspector (and the state admin) keep it.
 
 from __future__ import annotations
 
-import mimetypes
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
@@ -31,7 +30,12 @@ from core.audit import audit_event_record
 from core.models import AuditEvent
 from core.roles import RoleCode as R
 from core.scoping import scoped
-from core.views.base import PortalListView, RoleRequiredMixin, scoped_object_or_404
+from core.views.base import (
+    PortalListView,
+    RoleRequiredMixin,
+    private_file_response,
+    scoped_object_or_404,
+)
 
 READERS = {R.EMPLOYER, R.SAFETY_INSPECTOR, R.LABOUR_OFFICER, R.DISTRICT_ADMIN, R.STATE_ADMIN}
 OFFICIALS = {R.SAFETY_INSPECTOR, R.LABOUR_OFFICER, R.DISTRICT_ADMIN, R.STATE_ADMIN}
@@ -178,14 +182,8 @@ class CommitteeMinutesView(FactoryMixin, View):
         if record is None or not record.minutes:
             raise Http404
         extension = record.minutes.name.rsplit(".", 1)[-1].lower()
-        content_type = mimetypes.types_map.get(f".{extension}", "application/octet-stream")
-        response = FileResponse(record.minutes.open("rb"), content_type=content_type,
-                                as_attachment=True,
-                                filename=f"committee-minutes-{record.held_on:%Y%m%d}"
-                                         f".{extension}")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(
+            record.minutes, filename=f"committee-minutes-{record.held_on:%Y%m%d}.{extension}")
 
 
 class CommitteesMissingView(PortalListView):

@@ -9,12 +9,10 @@ scoping hides it, so its page is a 404 like a missing one.
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -42,6 +40,7 @@ from core.views.base import (
     PortalDetailView,
     PortalListView,
     RoleRequiredMixin,
+    private_file_response,
     scoped_object_or_404,
 )
 
@@ -355,13 +354,9 @@ class InspectionFileView(InspectionMixin, View):
         if not inspection.compliance_file:
             raise Http404
         extension = inspection.compliance_file.name.rsplit(".", 1)[-1].lower()
-        content_type = mimetypes.types_map.get(f".{extension}", "application/octet-stream")
-        response = FileResponse(inspection.compliance_file.open("rb"),
-                                content_type=content_type, as_attachment=True,
-                                filename=f"compliance-{inspection.month:%Y-%m}.{extension}")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(
+            inspection.compliance_file,
+            filename=f"compliance-{inspection.month:%Y-%m}.{extension}")
 
 
 urls = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
@@ -30,7 +30,13 @@ from compliance.models import SELF_CERTIFICATION_ACTS, SelfCertification
 from core.audit import audit_event_record
 from core.models import AuditEvent
 from core.roles import RoleCode as R
-from core.views.base import PortalListView, RoleRequiredMixin, scoped_object_or_404, table_download
+from core.views.base import (
+    PortalListView,
+    RoleRequiredMixin,
+    private_file_response,
+    scoped_object_or_404,
+    table_download,
+)
 from employers.models import Sector
 from employers.selectors import establishment_list
 
@@ -218,12 +224,9 @@ class CertificationRegistersView(RoleRequiredMixin, View):
             request, selectors_safety.certification_list(user=request.user), uuid=uuid)
         if not certification.registers:
             raise Http404
-        response = FileResponse(
-            certification.registers.open("rb"), content_type="application/pdf",
-            as_attachment=True,
+        response = private_file_response(
+            certification.registers, content_type="application/pdf",
             filename=f"registers-{certification.year}-{certification.uuid.hex[:8]}.pdf")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
         # The registers name the establishment's workers: every download is recorded.
         audit_event_record(action=AuditEvent.Action.SENSITIVE_READ, request=request,
                            obj=certification, district=certification.district,

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import csv
 import io
+import mimetypes
+import os
 from collections.abc import Iterable
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.generic import DetailView
@@ -108,6 +110,26 @@ def table_download(*, fmt: str, headers: list[str], values, filename: str):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def private_file_response(file, *, filename: str,
+                          content_type: str | None = None) -> FileResponse:
+    """Return a stored private file as a download: attachment, nosniff, never cached.
+
+    Without ``content_type`` the type is looked up from the stored name's extension
+    (application/octet-stream when unknown). Callers check that the file exists and
+    record any audit event themselves.
+    """
+    if content_type is None:
+        extension = os.path.splitext(file.name)[1].lower()
+        content_type = mimetypes.types_map.get(extension, "application/octet-stream")
+    response = FileResponse(file.open("rb"), content_type=content_type, as_attachment=True,
+                            filename=filename)
+    # The type is fixed by the server, so a browser must not sniff an upload into HTML;
+    # personal documents must not stay in shared or proxy caches.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

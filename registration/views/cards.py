@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,7 +21,12 @@ from core.models import AuditEvent
 from core.roles import RoleCode as R
 from core.scoping import scoped
 from core.services import job_create
-from core.views.base import PortalListView, RoleRequiredMixin, scoped_object_or_404
+from core.views.base import (
+    PortalListView,
+    RoleRequiredMixin,
+    private_file_response,
+    scoped_object_or_404,
+)
 from registration import cards, services
 from registration.models import Camp, LabourCard, Worker
 from registration.views.workers import WorkerObjectMixin
@@ -60,12 +64,9 @@ class CardDownloadView(WorkerObjectMixin, View):
             audit_event_record(action=AuditEvent.Action.SENSITIVE_READ, request=request,
                                obj=card, district=worker.district,
                                summary=f"card v{card.version} downloaded")
-        response = FileResponse(card.file.open("rb"), content_type="application/pdf",
-                                as_attachment=True,
-                                filename=f"labour-card-{worker.registration_number}.pdf")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(
+            card.file, content_type="application/pdf",
+            filename=f"labour-card-{worker.registration_number}.pdf")
 
 
 class CardReissueView(WorkerObjectMixin, TemplateView):

@@ -228,6 +228,17 @@ def test_component_request_is_a_sanctioned_blrh_application_and_starts_the_compo
     assert component.status == RehabComponent.Status.IN_PROGRESS
 
 
+def test_a_component_already_done_is_never_asked_to_be_paid_again(personas, case):
+    officer = personas["officer_a"]
+    services.rehab_component_save(actor=officer, case_id=case.pk, kind="cash",
+                                  amount=Decimal("50000"), status="done",
+                                  status_on=days_ago(1))
+    with pytest.raises(ValidationError) as caught:
+        services.rehab_component_payment_request(actor=officer, case_id=case.pk, kind="cash")
+    assert caught.value.messages == ["This component is already done; it is not paid again."]
+    assert not Application.objects.filter(scheme__code="blrh").exists()
+
+
 def test_paid_component_is_done_and_the_case_rehabilitated(personas, case):
     officer = personas["officer_a"]
     services.bonded_assistance_record(actor=officer, case_id=case.pk, amount=Decimal("25000"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,7 +19,12 @@ from core.models import AuditEvent
 from core.roles import STAFF_ROLES
 from core.roles import RoleCode as R
 from core.scoping import can_see_model, scoped
-from core.views.base import PortalListView, RoleRequiredMixin, scoped_object_or_404
+from core.views.base import (
+    PortalListView,
+    RoleRequiredMixin,
+    private_file_response,
+    scoped_object_or_404,
+)
 from registration import selectors as registration_selectors
 from registration.models import Worker
 from welfare import selectors, services
@@ -388,11 +393,9 @@ class ApplicationDocumentView(ApplicationMixin, View):
         if not doc.file:
             raise Http404
         extension = doc.file.name.rsplit(".", 1)[-1]
-        response = FileResponse(doc.file.open("rb"), content_type=doc.content_type,
-                                as_attachment=True,
-                                filename=f"{self.application.number}-{doc.kind}.{extension}")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
+        response = private_file_response(
+            doc.file, content_type=doc.content_type,
+            filename=f"{self.application.number}-{doc.kind}.{extension}")
         # Certificates of a worker's family are sensitive: a read by anyone but the
         # worker is kept (as for registration documents).
         if self.application.worker.owner_id != request.user.pk:
