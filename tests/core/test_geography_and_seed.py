@@ -1,11 +1,12 @@
 """Geography loads from data files; seed_demo makes one login per role, idempotently."""
 
 import io
-import time
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.management.commands.load_geography import geography_load, villages_load
 from core.management.commands.seed_demo import DEMO_USERS
@@ -77,11 +78,12 @@ def test_seed_demo_refuses_to_run_with_debug_off(settings):
     assert not User.objects.exists()
 
 
-def test_seed_demo_makes_ten_thousand_workers_in_under_a_minute(settings):
+def test_seed_demo_makes_ten_thousand_workers_with_bulk_inserts(settings):
     settings.DEBUG = True
-    started = time.monotonic()
-    call_command("seed_demo", workers=10_000, villages_per_block=1, quiet_logins=True,
-                 stdout=io.StringIO())
+    with CaptureQueriesContext(connection) as queries:
+        call_command("seed_demo", workers=10_000, villages_per_block=1, quiet_logins=True,
+                     stdout=io.StringIO())
     assert User.objects.filter(role_links__role=R.WORKER).count() >= 10_000
-    # A generous bound: the goal is bulk inserts, not one query per worker.
-    assert time.monotonic() - started < 60
+    # Bulk inserts, not a query (or several) per worker: the count does not follow the
+    # number of workers. (How fast it runs is a benchmark's business, not a test's.)
+    assert len(queries) < 2_000
