@@ -44,7 +44,10 @@ run: prepare
 test: setup
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
-	$(WITH_SERVICES) $(VENV)/bin/pytest -m "not slow"
+	# On both cores, one test database per worker; tests that commit come second (they
+	# empty the tables when they end), reusing the databases the first run made.
+	$(WITH_SERVICES) $(VENV)/bin/pytest -m "not slow and not transactional" -n 2 --dist loadfile --create-db --reuse-db
+	$(WITH_SERVICES) $(VENV)/bin/pytest -m "not slow and transactional" -n 2 --dist loadfile --reuse-db
 
 test-slow: setup
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0

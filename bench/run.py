@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
-BENCHMARKS = ["search.py", "cards.py", "imports.py", "payments.py"]
+BENCHMARKS = ["search.py", "cards.py", "imports.py", "payments.py", "compliance.py"]
 
 if __name__ == "__main__":
     failed = 0

@@ -127,22 +127,44 @@ def project_list(*, user):
                                           Value(0), output_field=money)))
 
 
-def cess_defaulters(*, user, today: date | None = None) -> list:
-    """Return projects past their due day that still owe cess or interest, with the dues."""
-    from compliance.services.cess import project_dues
+def cess_defaulters(*, user, today: date | None = None,
+                    district_id: int | None = None) -> list:
+    """Return projects past their due day that still owe cess or interest, with the dues.
+
+    Set-based for state scale: one query picks each project's standing assessment
+    (DISTINCT ON: the latest order, else the latest self-assessment), one reads the
+    payments of those past due, the dues are worked out in memory with the one
+    interest rule, and only the defaulting projects are loaded as objects. Each row is
+    (project, dues) with dues as ``rules.cess_dues`` returns them plus "assessment".
+    """
+    from compliance import rules
 
     today = today or timezone.localdate()
-    candidates = (project_list(user=user).filter(due_on__lt=today)
-                  .filter(Q(paid_total__lt=F("assessed"))
-                          | Exists(CessPayment.objects.filter(project_id=OuterRef("pk"),
-                                                              paid_on__gt=OuterRef("due_on"))))
-                  .prefetch_related("assessments", "payments"))
-    rows = []
-    for project in candidates:
-        dues = project_dues(project, today=today)
-        if dues and dues["total"] > 0:
-            rows.append((project, dues))
-    return rows
+    projects = scoped(user, ConstructionProject)
+    if district_id is not None:
+        projects = projects.filter(district_id=district_id)
+    standing = (CessAssessment.objects.filter(project__in=projects.values("pk"))
+                .order_by("project_id", "kind", "-assessed_at", "-pk")  # "order" < "self"
+                .distinct("project_id"))
+    past_due = {assessment.project_id: assessment for assessment in standing.only(
+        "pk", "project_id", "kind", "amount", "due_on", "order_number")
+        if assessment.due_on < today}
+    payments: dict[int, list] = {}
+    for project_id, paid_on, amount in (CessPayment.objects
+                                        .filter(project__in=projects.values("pk"))
+                                        .values_list("project_id", "paid_on", "amount")):
+        if project_id in past_due:
+            payments.setdefault(project_id, []).append((paid_on, amount))
+    owing = {}
+    for project_id, assessment in past_due.items():
+        dues = rules.cess_dues(amount=assessment.amount, due_on=assessment.due_on,
+                               payments=payments.get(project_id, []), today=today)
+        if dues["total"] > 0:
+            owing[project_id] = {"assessment": assessment, **dues}
+    rows = (ConstructionProject.objects.filter(pk__in=list(owing))
+            .select_related("establishment", "district")
+            .order_by("district__name_en", "name", "pk"))
+    return [(project, owing[project.pk]) for project in rows]
 
 
 def cess_collections(*, user) -> list[dict]:

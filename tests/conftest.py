@@ -105,3 +105,15 @@ def login(client):
         return mfa_login(client, user)
 
     return _login
+
+
+def pytest_collection_modifyitems(items):
+    """Mark tests that commit (transaction=True): make test runs them after the others.
+
+    Such a test empties the tables when it ends (its data is restored when the next
+    one starts), so no ordinary test may follow it in the same worker process.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction"):
+            item.add_marker(pytest.mark.transactional)

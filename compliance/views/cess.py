@@ -431,11 +431,13 @@ class ReportView(RoleRequiredMixin, TemplateView):
     def filtered_rows(self) -> list:
         self.filter_form = DistrictFilterForm(
             self.request.GET or None, districts=district_choices(user=self.request.user))
-        rows = self.rows()
+        district = None
         if self.filter_form.is_bound and self.filter_form.is_valid():
             district = self.filter_form.cleaned_data.get("district")
-            if district is not None:
-                rows = [row for row in rows if self.row_district_id(row) == district.pk]
+        self.district_id = district.pk if district is not None else None
+        rows = self.rows()
+        if self.district_id is not None:
+            rows = [row for row in rows if self.row_district_id(row) == self.district_id]
         return rows
 
     def get(self, request, *args, **kwargs):
@@ -478,7 +480,10 @@ class DefaultersView(ReportView):
     object_type = "compliance.constructionproject"
 
     def rows(self) -> list:
-        return selectors_safety.cess_defaulters(user=self.request.user)
+        # The selector narrows to the district itself (a state admin's one district is
+        # then worked out alone, not the whole state's).
+        return selectors_safety.cess_defaulters(user=self.request.user,
+                                                district_id=self.district_id)
 
     def row_district_id(self, row) -> int:
         return row[0].district_id
