@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from compliance.models import (
+    Accident,
     CessAssessment,
     CessPayment,
     ConstructionProject,
@@ -44,8 +45,12 @@ def _valid_certification(year: int, path: str = "establishment_id"):
 def factory_list(*, user, on: date | None = None):
     """Return the factories the user may see, with last accident and certifier status."""
     year = (on or timezone.localdate()).year
+    # A correlated subquery, not Max() over a join: no GROUP BY over the whole district
+    # before the first page is taken.
+    last_accident = (Accident.objects.filter(factory_id=OuterRef("pk"))
+                     .order_by("-occurred_at").values("occurred_at")[:1])
     return (scoped(user, Factory).select_related("establishment", "district")
-            .annotate(last_accident_at=Max("accidents__occurred_at"),
+            .annotate(last_accident_at=Subquery(last_accident),
                       is_certifier=_valid_certification(year)))
 
 
