@@ -137,31 +137,44 @@ def cess_defaulters(*, user, today: date | None = None,
     """Return projects past their due day that still owe cess or interest, with the dues.
 
     Set-based for state scale: one query picks each project's standing assessment
-    (DISTINCT ON: the latest order, else the latest self-assessment), one reads the
-    payments of those past due, the dues are worked out in memory with the one
-    interest rule, and only the defaulting projects are loaded as objects. Each row is
-    (project, dues) with dues as ``rules.cess_dues`` returns them plus "assessment".
+    (DISTINCT ON: the latest order, else the latest self-assessment), one totals the
+    payments; only a project paid short or late has its dues worked out (with the one
+    interest rule, over its payments), and only defaulters are loaded as objects. Each
+    row is (project, dues): ``rules.cess_dues``'s figures plus "assessment" (amount,
+    due_on).
     """
+    from types import SimpleNamespace
+
     from compliance import rules
 
     today = today or timezone.localdate()
     projects = scoped(user, ConstructionProject)
     if district_id is not None:
         projects = projects.filter(district_id=district_id)
-    standing = (CessAssessment.objects.filter(project__in=projects.values("pk"))
+    scope = projects.values("pk")
+    standing = (CessAssessment.objects.filter(project__in=scope)
                 .order_by("project_id", "kind", "-assessed_at", "-pk")  # "order" < "self"
-                .distinct("project_id"))
-    past_due = {assessment.project_id: assessment for assessment in standing.only(
-        "pk", "project_id", "kind", "amount", "due_on", "order_number")
-        if assessment.due_on < today}
+                .distinct("project_id").values_list("project_id", "amount", "due_on"))
+    past_due = {project_id: SimpleNamespace(amount=amount, due_on=due_on)
+                for project_id, amount, due_on in standing if due_on < today}
+    totals = {project_id: (paid, last) for project_id, paid, last in (
+        CessPayment.objects.filter(project__in=scope).order_by().values("project_id")
+        .annotate(paid=Sum("amount"), last=Max("paid_on"))
+        .values_list("project_id", "paid", "last"))}
+    # Paid in full by the due day: nothing owed. Everyone else needs the arithmetic.
+    to_check = [project_id for project_id, assessment in past_due.items()
+                if not (project_id in totals and totals[project_id][0] >= assessment.amount
+                         and totals[project_id][1] <= assessment.due_on)]
     payments: dict[int, list] = {}
-    for project_id, paid_on, amount in (CessPayment.objects
-                                        .filter(project__in=projects.values("pk"))
-                                        .values_list("project_id", "paid_on", "amount")):
-        if project_id in past_due:
-            payments.setdefault(project_id, []).append((paid_on, amount))
+    late_or_short = {project_id for project_id in to_check if project_id in totals}
+    if late_or_short:
+        for project_id, paid_on, amount in (CessPayment.objects.filter(project__in=scope)
+                                            .values_list("project_id", "paid_on", "amount")):
+            if project_id in late_or_short:
+                payments.setdefault(project_id, []).append((paid_on, amount))
     owing = {}
-    for project_id, assessment in past_due.items():
+    for project_id in to_check:
+        assessment = past_due[project_id]
         dues = rules.cess_dues(amount=assessment.amount, due_on=assessment.due_on,
                                payments=payments.get(project_id, []), today=today)
         if dues["total"] > 0:
