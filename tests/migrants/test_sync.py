@@ -207,7 +207,7 @@ def test_two_phones_syncing_the_same_entry_at_once_record_one_journey(personas, 
     assert Companion.objects.count() == 1
 
 
-def test_unconfirmed_survey_sheets_are_deleted_after_a_day(settings):
+def test_unconfirmed_survey_sheets_are_deleted_after_a_day(settings, tmp_path):
     from datetime import timedelta
 
     from django.core.files.base import ContentFile
@@ -215,6 +215,10 @@ def test_unconfirmed_survey_sheets_are_deleted_after_a_day(settings):
 
     from migrants.services import SURVEY_SHEET_DIR, survey_sheets_purge
 
+    # A folder of this test's own: sheets other tests of this process uploaded stay out.
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path)}}}
     path = default_storage.save(f"{SURVEY_SHEET_DIR}/sheet.csv", ContentFile(b"name\nMohan\n"))
     assert survey_sheets_purge() == 0  # a fresh sheet may still be confirmed
     assert default_storage.exists(path)
