@@ -41,6 +41,13 @@ def test_production_refuses_the_development_secret_key():
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize("simulator", ["WELFARE_BANK_SIMULATOR", "COMPLIANCE_GATEWAY_SIMULATOR"])
+def test_production_refuses_a_simulated_bank_or_payment_gateway(simulator):
+    # Money recorded by a simulator never arrived: production will not start with one on.
+    result = run_manage("check", DJANGO_ENV="production", **{**REAL, simulator: "true"})
+    assert result.returncode != 0 and simulator in result.stderr
+
+
 def test_check_deploy_is_clean_under_production():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING",
                         DJANGO_ENV="production", **REAL)
