@@ -5,7 +5,7 @@ from __future__ import annotations
 import pghistory.models
 from django.db.models import Count, QuerySet
 
-from core.models import AuditEvent, AuditSeal, Block, District, Job, User
+from core.models import AuditEvent, AuditSeal, Block, District, Job, User, UserDistrict
 from core.roles import ROLE_PRIORITY
 from core.scoping import scoped
 
@@ -40,6 +40,14 @@ def object_history(*, obj) -> QuerySet:
 def row_history_list() -> QuerySet:
     """Return every row change in the portal (the state admin's audit trail)."""
     return pghistory.models.MiddlewareEvents.objects.order_by("-pgh_created_at")
+
+
+def district_officials(*, district, roles) -> QuerySet[User]:
+    """Return the active users holding one of ``roles`` with ``district`` in their jurisdiction."""
+    return (User.objects.filter(
+        is_active=True, roles__code__in=list(roles),
+        pk__in=UserDistrict.objects.filter(district=district).values("user_id"))
+        .distinct().order_by("pk"))
 
 
 def job_for_user(*, user: User, job_id) -> Job:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import override
 
 from core.models import District, Job, Role, User, UserDistrict, UserRole, WorkerHeartbeat
 
@@ -96,13 +99,14 @@ class SideProgress:
             self.connection.close()
 
 
-def yearly_sequence_next(model, *, year: int) -> int:
+def yearly_sequence_next(model, *, year: int, **keys) -> int:
     """Return the next number of ``year`` from a yearly sequence table (``year``, ``last_value``).
 
-    The row lock serialises numbering, and a rolled-back caller rolls its increment
-    back too, so numbers have no gaps.
+    ``keys`` name a sequence among several in one table (e.g. ``kind="BL"``). The row
+    lock serialises numbering, and a rolled-back caller rolls its increment back too,
+    so numbers have no gaps.
     """
-    sequence, _created = model.objects.get_or_create(year=year)
+    sequence, _created = model.objects.get_or_create(year=year, **keys)
     sequence = model.objects.select_for_update().get(pk=sequence.pk)
     sequence.last_value += 1
     sequence.save(update_fields=["last_value"])
@@ -127,3 +131,27 @@ def row_events_insert(*, model, label: str, where_sql: str, params: list, at=Non
             f"(pgh_created_at, pgh_label, pgh_obj_id, {names}) "
             f'SELECT %s, %s, t.id, {names} FROM "{model._meta.db_table}" t WHERE {where_sql}',
             [at or timezone.now(), label, *params])
+
+
+def officials_notify(*, users, subject: str, body: str, sms, **params) -> None:
+    """Email ``users`` (one message) and text each one with a mobile, after commit.
+
+    ``sms`` is a lazy translation rendered with ``params`` in each user's language.
+    """
+    users = list(users)
+    emails = sorted({user.email for user in users if user.email})
+    texts = []
+    for user in users:
+        if user.mobile:
+            with override(user.preferred_language or settings.LANGUAGE_CODE):
+                texts.append((user.mobile, str(sms) % params))
+
+    def send():
+        from core.sms import sms_send
+
+        if emails:
+            send_mail(subject, body, None, emails, fail_silently=True)
+        for mobile, text in texts:
+            sms_send(mobile=mobile, text=text)
+
+    transaction.on_commit(send)

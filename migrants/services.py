@@ -12,16 +12,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from core.audit import audit_event_record
-from core.models import AuditEvent, UserDistrict
+from core.models import AuditEvent
 from core.roles import RoleCode as R
-from core.services import yearly_sequence_next
+from core.selectors import district_officials
+from core.services import officials_notify, yearly_sequence_next
 from core.sms import sms_send
 from migrants.models import (
     Companion,
@@ -283,12 +283,10 @@ def ticket_resolve(*, actor, ticket_id: int, outcome: str, note: str, amount=Non
 
 def _escalation_users(ticket: Ticket, level: int):
     """Return the active users a ticket escalated to ``level`` goes to."""
-    users = get_user_model().objects.filter(is_active=True)
     if level == 1:
-        in_district = UserDistrict.objects.filter(district=ticket.origin_district).values(
-            "user_id")
-        return users.filter(pk__in=in_district, roles__code=R.DISTRICT_ADMIN).distinct()
-    return users.filter(roles__code=R.STATE_ADMIN).distinct()
+        return district_officials(district=ticket.origin_district, roles=[R.DISTRICT_ADMIN])
+    return get_user_model().objects.filter(is_active=True,
+                                           roles__code=R.STATE_ADMIN).distinct()
 
 
 _ESCALATION_SMS = gettext_lazy("Shram Portal: grievance %(number)s was not resolved in time "
@@ -297,26 +295,13 @@ _ESCALATION_SMS = gettext_lazy("Shram Portal: grievance %(number)s was not resol
 
 def _escalation_notify(ticket: Ticket) -> None:
     """Tell the level a ticket reached, by email and by SMS, after commit."""
-    users = list(_escalation_users(ticket, ticket.level))
     due = timezone.localtime(ticket.due_at)
-    subject = f"Overdue grievance {ticket.number} ({ticket.get_category_display()})"
-    body = (f"Ticket {ticket.number} was not resolved in time and is now with you "
-            f"(level {ticket.level}). Due by {due:%d/%m/%Y %H:%M}.")
-    emails = sorted({user.email for user in users if user.email})
-    texts = []
-    for user in users:
-        if user.mobile:
-            with override(user.preferred_language or settings.LANGUAGE_CODE):
-                texts.append((user.mobile, str(_ESCALATION_SMS) % {
-                    "number": ticket.number, "due": f"{due:%d/%m/%Y %H:%M}"}))
-
-    def send():
-        if emails:
-            send_mail(subject, body, None, emails, fail_silently=True)
-        for mobile, text in texts:
-            sms_send(mobile=mobile, text=text)
-
-    transaction.on_commit(send)
+    officials_notify(
+        users=_escalation_users(ticket, ticket.level),
+        subject=f"Overdue grievance {ticket.number} ({ticket.get_category_display()})",
+        body=(f"Ticket {ticket.number} was not resolved in time and is now with you "
+              f"(level {ticket.level}). Due by {due:%d/%m/%Y %H:%M}."),
+        sms=_ESCALATION_SMS, number=ticket.number, due=f"{due:%d/%m/%Y %H:%M}")
 
 
 def tickets_escalate(*, now=None) -> int:

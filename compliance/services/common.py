@@ -15,6 +15,7 @@ from core.audit import audit_event_record
 from core.models import AuditEvent
 from core.roles import RoleCode as R
 from core.scoping import scoped
+from core.services import yearly_sequence_next
 
 # Who keeps (writes) the cases; district admins read them (DESIGN: read-all).
 CASE_ROLES = (R.LABOUR_OFFICER, R.STATE_ADMIN)
@@ -22,11 +23,7 @@ CASE_ROLES = (R.LABOUR_OFFICER, R.STATE_ADMIN)
 
 def case_number(kind: str, on: date) -> str:
     """Return the next case number of a kind (``BL`` bonded, ``CL`` child) for the year."""
-    sequence, _created = CaseSequence.objects.get_or_create(kind=kind, year=on.year)
-    sequence = CaseSequence.objects.select_for_update().get(pk=sequence.pk)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return f"{kind}-{on.year}-{sequence.last_value:05d}"
+    return f"{kind}-{on.year}-{yearly_sequence_next(CaseSequence, year=on.year, kind=kind):05d}"
 
 
 def require_case_role(actor) -> None:
@@ -106,10 +103,9 @@ def visits_due_notify(*, on: date | None = None) -> dict:
 
     Names stay in the portal: a child's name never travels by email.
     """
-    from django.contrib.auth import get_user_model
     from django.core.mail import send_mail
 
-    from core.models import UserDistrict
+    from core.selectors import district_officials
 
     on = on or timezone.localdate()
     due: dict[int, list[str]] = {}
@@ -119,12 +115,10 @@ def visits_due_notify(*, on: date | None = None) -> dict:
     for district_id, number in ChildCase.objects.filter(next_visit_on__lte=on).values_list(
             "district_id", "number"):
         due.setdefault(district_id, []).append(number)
-    users = get_user_model().objects.filter(is_active=True, roles__code=R.LABOUR_OFFICER)
     sent = 0
     for district_id, numbers in sorted(due.items()):
-        officers = users.filter(pk__in=UserDistrict.objects.filter(
-            district_id=district_id).values("user_id")).exclude(email="")
-        emails = sorted(set(officers.values_list("email", flat=True)))
+        officers = district_officials(district=district_id, roles=[R.LABOUR_OFFICER])
+        emails = sorted(set(officers.exclude(email="").values_list("email", flat=True)))
         if not emails:
             continue
         send_mail(f"Follow-up visits due: {len(numbers)}",

@@ -11,14 +11,12 @@ import random
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import gettext_lazy
 
 from compliance import rules
 from compliance.models import (
@@ -33,10 +31,11 @@ from compliance.models import (
     WorkshopAttendance,
 )
 from core.audit import audit_event_record
-from core.models import AuditEvent, District, UserDistrict
+from core.models import AuditEvent, District
 from core.roles import RoleCode as R
 from core.scoping import scoped
-from core.sms import sms_send
+from core.selectors import district_officials
+from core.services import officials_notify
 from employers.models import Establishment
 
 INSPECTORS = (R.SAFETY_INSPECTOR, R.STATE_ADMIN)
@@ -227,10 +226,7 @@ def inspection_plan_month(*, actor, district: District, month: date, seed: int |
 
 
 def _district_inspectors(district: District):
-    return (get_user_model().objects.filter(
-        is_active=True, roles__code=R.SAFETY_INSPECTOR,
-        pk__in=UserDistrict.objects.filter(district=district).values("user_id"))
-        .distinct().order_by("pk"))
+    return district_officials(district=district, roles=[R.SAFETY_INSPECTOR])
 
 
 @transaction.atomic
@@ -366,33 +362,17 @@ _FATAL_SMS = gettext_lazy("Shram Portal: FATAL accident at %(factory)s (%(distri
 
 def _fatal_alert(accident: Accident) -> None:
     """Alert the district's inspectors, labour officers and admin at once (after commit)."""
-    users = list(get_user_model().objects.filter(
-        is_active=True, roles__code__in=[R.SAFETY_INSPECTOR, R.LABOUR_OFFICER,
-                                         R.DISTRICT_ADMIN],
-        pk__in=UserDistrict.objects.filter(district=accident.district).values("user_id"))
-        .distinct())
-    when = timezone.localtime(accident.occurred_at)
+    when = f"{timezone.localtime(accident.occurred_at):%d/%m/%Y %H:%M}"
     factory = accident.factory.establishment.name
-    subject = f"FATAL accident: {factory} ({accident.district.name_en})"
-    body = (f"A fatal accident was reported at {factory}, {accident.district.name_en}, on "
-            f"{when:%d/%m/%Y %H:%M}: {accident.persons_killed} dead, "
-            f"{accident.persons_injured} injured. Open the portal to investigate.")
-    emails = sorted({user.email for user in users if user.email})
-    texts = []
-    for user in users:
-        if user.mobile:
-            with override(user.preferred_language or settings.LANGUAGE_CODE):
-                texts.append((user.mobile, str(_FATAL_SMS) % {
-                    "factory": factory, "district": accident.district.name,
-                    "when": f"{when:%d/%m/%Y %H:%M}", "killed": accident.persons_killed}))
-
-    def send():
-        if emails:
-            send_mail(subject, body, None, emails, fail_silently=True)
-        for mobile, text in texts:
-            sms_send(mobile=mobile, text=text)
-
-    transaction.on_commit(send)
+    officials_notify(
+        users=district_officials(district=accident.district, roles=[
+            R.SAFETY_INSPECTOR, R.LABOUR_OFFICER, R.DISTRICT_ADMIN]),
+        subject=f"FATAL accident: {factory} ({accident.district.name_en})",
+        body=(f"A fatal accident was reported at {factory}, {accident.district.name_en}, on "
+              f"{when}: {accident.persons_killed} dead, {accident.persons_injured} injured. "
+              "Open the portal to investigate."),
+        sms=_FATAL_SMS, factory=factory, district=accident.district.name, when=when,
+        killed=accident.persons_killed)
 
 
 @transaction.atomic
